@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace claimgate::cli {
+
+// State shared by every command: global options and the exit code the command chose.
+struct CliContext {
+  std::string db_path = "claimgate.db";
+  int exit_code = 0;
+};
+
+// Each command lives in its own cmd_<name>.cc and registers itself on the root app.
+void AddErrorCodesCommand(CLI::App& app, CliContext& ctx);
+
+}  // namespace claimgate::cli

@@ -1,0 +1,24 @@
+// claimgate: verify signed SAML Responses, map their claims, provision users, audit decisions.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+
+int main(int argc, char** argv) {
+  claimgate::cli::CliContext ctx;
+  CLI::App app{
+      "claimgate: verify signed SAML 2.0 Responses (XML-DSig, exclusive c14n, pinned keys), map "
+      "their claims with JSON rules, provision users just in time and audit every decision."};
+  app.require_subcommand(1);
+  app.add_option("--db", ctx.db_path, "SQLite database (default ./claimgate.db)");
+  claimgate::cli::AddErrorCodesCommand(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : claimgate::cli::kExitUsage;
+  }
+  return ctx.exit_code;
+}
