@@ -156,7 +156,8 @@ BOOST_AUTO_TEST_CASE(ids) {
              {"<a ID=\"x\" Id=\"x\"/>", "xml.duplicate_id"},
              {"<a xml:id=\"x\"><b AssertionID=\"x\"/></a>", "xml.duplicate_id"},
              {"<a ResponseID=\"x\"><b Id=\"x\"/></a>", "xml.duplicate_id"},
-             {"<a ID=\"1abc\"/>", "xml.bad_id"},
+             {"<a ID=\"1abc\"/>", "ok"},  // UUIDs with a leading digit are real IdP IDs
+             {"<a ID=\"a:b\"/>", "xml.bad_id"},
              {"<a ID=\"a b\"/>", "xml.bad_id"},
              {"<a ID=\"\"/>", "xml.bad_id"},
              {"<a ID=\"x'1\"/>", "xml.bad_id"},
