@@ -8,7 +8,7 @@ responses (F06) need storage and connection policy: `process` tests them, not th
 import base64
 
 import mut as M
-from case import B, Case, G, S, accept, reject, same
+from case import B, Case, G, accept, reject, same
 
 LATE = "2026-01-15T11:50:00Z"
 FUTURE = "2026-01-15T12:30:00Z"
@@ -180,6 +180,12 @@ def good_cases():
           Case("good.base64_utf8_bom", "baseline", "okta",
                lambda t: b"\xef\xbb\xbf" + base64.b64encode(t.encode("utf-8")), accept(),
                "base64 with a UTF-8 BOM"),
+          Case("good.single_quoted_declaration", "baseline", "okta",
+               lambda t: t.replace('<?xml version="1.0" encoding="UTF-8"?>',
+                                   "<?xml version='1.0' encoding='utf-8'?>", 1).encode(),
+               accept(), "single quotes and lower-case utf-8 are a valid declaration"),
+          Case("good.no_declaration", "baseline", "okta",
+               lambda t: t.split("\n", 1)[1].encode(), accept(), "no XML declaration"),
           Case("good.stdin", "baseline", "okta", same, accept(), "FILE is '-'")]
     c[-1].stdin = True
     return c

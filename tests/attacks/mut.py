@@ -26,7 +26,9 @@ def tree(text):
 
 
 def ser(root):
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    """The same declaration xmlsec1 writes, so only the mutation differs from the base."""
+    return (B.DECL.encode("utf-8") +
+            etree.tostring(root, xml_declaration=False, encoding="UTF-8"))
 
 
 def assertion(root):
