@@ -1,0 +1,50 @@
+#include "cli/json_out.h"
+
+#include "engine/saml/datetime.h"
+
+namespace claimgate::cli {
+
+nlohmann::json AttributesJson(const Claims& claims) {
+  nlohmann::json attrs = nlohmann::json::object();
+  for (const Attribute& a : claims.attributes) {
+    std::string key = a.name;
+    if (attrs.contains(key)) key += " (" + a.name_format + ")";
+    attrs[key] = a.values;
+  }
+  return attrs;
+}
+
+nlohmann::json AcceptedJson(const saml::Assertion& login) {
+  nlohmann::json j;
+  j["decision"] = "accepted";
+  j["issuer"] = login.issuer;
+  j["subject"] = login.claims.subject;
+  j["subject_format"] = login.claims.subject_format;
+  j["assertion_id"] = login.assertion_id;
+  if (!login.response_id.empty()) j["response_id"] = login.response_id;
+  if (login.in_response_to) j["in_response_to"] = *login.in_response_to;
+  j["signed"] = {{"response", login.response_signed}, {"assertion", login.assertion_signed}};
+  j["not_on_or_after"] = saml::FormatDateTime(login.not_on_or_after);
+  if (login.authn_instant) j["authn_instant"] = saml::FormatDateTime(*login.authn_instant);
+  if (!login.session_index.empty()) j["session_index"] = login.session_index;
+  j["attributes"] = AttributesJson(login.claims);
+  nlohmann::json details = nlohmann::json::array();
+  for (const Attribute& a : login.claims.attributes) {
+    nlohmann::json d = {{"name", a.name}, {"values", a.values}};
+    if (!a.friendly_name.empty()) d["friendly_name"] = a.friendly_name;
+    if (!a.name_format.empty()) d["name_format"] = a.name_format;
+    bool typed = false;
+    for (const std::string& t : a.value_types) typed = typed || !t.empty();
+    if (typed) d["value_types"] = a.value_types;
+    details.push_back(std::move(d));
+  }
+  j["attribute_details"] = std::move(details);
+  return j;
+}
+
+nlohmann::json RejectedJson(const Status& status) {
+  return {{"decision", "rejected"},
+          {"error", {{"code", std::string(status.code())}, {"message", status.message()}}}};
+}
+
+}  // namespace claimgate::cli

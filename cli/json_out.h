@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/base/status.h"
+#include "engine/saml/assertion.h"
+
+namespace claimgate::cli {
+
+// The JSON of DESIGN.md's verify/process contract for an accepted login.
+nlohmann::json AcceptedJson(const saml::Assertion& login);
+// {"decision": "rejected", "error": {"code", "message"}} — the message is operator-safe.
+nlohmann::json RejectedJson(const Status& status);
+// The attribute map {"Name": [values]} (a second Attribute with the same Name but another
+// NameFormat is keyed "Name (NameFormat)", so nothing is merged or lost).
+nlohmann::json AttributesJson(const Claims& claims);
+
+}  // namespace claimgate::cli

@@ -1,0 +1,60 @@
+// Claims extraction from the signed Assertion only: every Attribute (Name, FriendlyName,
+// NameFormat, every value's whole text and xsi:type) and the AuthnStatement.
+#include <set>
+#include <string>
+#include <utility>
+
+#include "engine/saml/checks_internal.h"
+#include "engine/saml/names.h"
+#include "engine/xml/document.h"
+
+namespace claimgate::saml::internal {
+
+Status ExtractAttributes(pugi::xml_node signed_assertion, Claims* claims) {
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const pugi::xml_node statement :
+       xml::Children(signed_assertion, kAssertionNs, "AttributeStatement")) {
+    if (xml::Child(statement, kAssertionNs, "EncryptedAttribute")) {
+      return Status::Error(errors::kSamlEncryptedAssertion,
+                           "EncryptedAttribute is not supported");
+    }
+    for (const pugi::xml_node el : xml::Children(statement, kAssertionNs, "Attribute")) {
+      Attribute attr;
+      attr.name = xml::Attr(el, "Name").value();
+      attr.friendly_name = xml::Attr(el, "FriendlyName").value();
+      attr.name_format = xml::Attr(el, "NameFormat").value();
+      if (attr.name.empty()) return Status::Error(errors::kSamlStructure, "an Attribute has no Name");
+      // SECURITY.md D13: first-wins and last-wins are both wrong; refuse the ambiguity.
+      if (!seen.emplace(attr.name, attr.name_format).second) {
+        return Status::Error(errors::kSamlDuplicateAttribute,
+                             "the Attribute '" + attr.name + "' appears twice");
+      }
+      for (const pugi::xml_node v : xml::Children(el, kAssertionNs, "AttributeValue")) {
+        if (xml::HasElementChildren(v)) {
+          return Status::Error(errors::kSamlStructure,
+                               "a value of Attribute '" + attr.name + "' holds elements");
+        }
+        attr.values.push_back(xml::Text(v));
+        std::string type;
+        for (pugi::xml_attribute a = v.first_attribute(); a; a = a.next_attribute()) {
+          if (xml::LocalName(a) == "type" && xml::AttributeNamespace(v, a) == kXsiNs) {
+            type = a.value();
+          }
+        }
+        attr.value_types.push_back(std::move(type));
+      }
+      claims->attributes.push_back(std::move(attr));
+    }
+  }
+  return Status::Ok();
+}
+
+Status ExtractAuthn(pugi::xml_node signed_assertion, Assertion* out) {
+  const pugi::xml_node authn = xml::Child(signed_assertion, kAssertionNs, "AuthnStatement");
+  if (!authn) return Status::Ok();
+  if (Status s = ReadTime(authn, "AuthnInstant", &out->authn_instant); !s.ok()) return s;
+  out->session_index = xml::Attr(authn, "SessionIndex").value();
+  return Status::Ok();
+}
+
+}  // namespace claimgate::saml::internal

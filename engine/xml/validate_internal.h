@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <pugixml.hpp>
+
+#include "engine/base/status.h"
+#include "engine/xml/document.h"
+
+// The element-level half of the post-parse validation layer (SECURITY.md §4.3): names,
+// attributes, references, namespaces, IDs and limits over the document element's subtree.
+// Internal to engine/xml; document.cc runs it after the top-level checks.
+namespace claimgate::xml::internal {
+
+inline constexpr std::string_view kXmlNamespaceUri = "http://www.w3.org/XML/1998/namespace";
+inline constexpr std::string_view kXmlnsNamespaceUri = "http://www.w3.org/2000/xmlns/";
+
+// ID-like attribute value -> owning element, built once per document (B10).
+using IdTable = std::unordered_map<std::string, pugi::xml_node>;
+
+// "line N" for a byte offset of the parsed buffer.
+std::string LineOf(std::string_view input, std::ptrdiff_t offset);
+
+class TreeValidator {
+ public:
+  TreeValidator(std::string_view input, const ParseOptions& options, IdTable& ids)
+      : input_(input), options_(options), ids_(ids) {}
+
+  // Walks `root` (the document element) iteratively; the first violation wins. Decoded
+  // character data is written back into the tree. Fails with xml.*.
+  Status Run(pugi::xml_node root);
+
+ private:
+  Status EnterElement(pugi::xml_node el, std::size_t depth);
+  void LeaveElement();
+  Status CheckLeaf(pugi::xml_node node);
+  Status DecodeAttributes(pugi::xml_node el);
+  Status DeclareNamespaces(pugi::xml_node el);
+  Status CheckAttributeNames(pugi::xml_node el);
+  Status RecordIds(pugi::xml_node el);
+  bool Resolve(std::string_view prefix, std::string_view* uri) const;
+  std::string Where(pugi::xml_node node) const;
+  std::string Where(pugi::xml_node el, pugi::xml_attribute attr) const;
+
+  std::string_view input_;
+  const ParseOptions& options_;
+  IdTable& ids_;
+  std::size_t nodes_ = 0;
+  std::size_t declarations_ = 0;
+  // In-scope namespace bindings: prefix -> stack of URIs; plus, per open element, the
+  // prefixes it declared (popped on leave).
+  std::unordered_map<std::string_view, std::vector<std::string_view>> scope_;
+  std::vector<std::vector<std::string_view>> declared_;
+  std::string scratch_;
+};
+
+// Validates a comment's content (no "--", no trailing '-'); used at top level too.
+Status CheckComment(pugi::xml_node comment, std::string_view input);
+// Validates a processing instruction (allowed by options, target an NCName).
+Status CheckPi(pugi::xml_node pi, std::string_view input, const ParseOptions& options);
+
+}  // namespace claimgate::xml::internal
