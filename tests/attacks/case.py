@@ -38,8 +38,9 @@ def accept(subject="alice@example.com", attrs=None):
     return ("accept", subject, attrs)
 
 
-def usage():
-    return ("usage",)
+def usage(*stderr_needles):
+    """Exit 2; stderr must contain every needle (the option, file or code at fault)."""
+    return ("usage", stderr_needles)
 
 
 def one_of(*alternatives):

@@ -177,9 +177,11 @@ def cases():
     c.append(Case("a13.stripped_and_forged", "A13", "entra",
                   M.edit(lambda r: (_strip_all(r), M.forge(M.assertion(r)))),
                   reject("signature.missing"), "unsigned forgery"))
-    for cert, why in ((None, "no --idp-cert at all"), ("empty", "an empty --idp-cert file"),
-                      ("garbage", "an --idp-cert file that is not a certificate")):
-        c.append(Case("a13.config_%s" % (cert or "no_cert"), "A13", "okta", same, usage(),
+    for cert, why, needle in ((None, "no --idp-cert at all", "--idp-cert"),
+                              ("empty", "an empty --idp-cert file", "cert-empty.pem"),
+                              ("garbage", "an --idp-cert file that is not a certificate",
+                               "cert-garbage.pem")):
+        c.append(Case("a13.config_%s" % (cert or "no_cert"), "A13", "okta", same, usage(needle),
                       "verification cannot be switched off by configuration: " + why,
                       cert=cert))
     c.append(Case("a14.response_sig_refers_to_assertion", "A14",

@@ -12,7 +12,7 @@ import hashlib
 from lxml import etree
 
 import mut as M
-from case import B, Case, G, S, accept, one_of, reject, same
+from case import B, Case, G, S, accept, one_of, reject, same, usage
 
 A_ID = "_a0a1b2c3d4"
 
@@ -270,8 +270,9 @@ def c_cases():
               same, reject("signature.algorithm_not_allowed"),
               "ecdsa-sha1 without --allow-sha1", cert="ec"),
          Case("c04.rsa_1024_key", "C04", resigned(key="rsa1024"), same,
-              one_of(reject("signature.algorithm_not_allowed"), ("usage",)),
-              "RSA < 2048 bits: refused when loading the pin (exit 2) or when verifying",
+              usage("signature.weak_key", "rsa1024.pem"),
+              "RSA < 2048 bits: the pin itself is refused as configuration (exit 2, "
+              "signature.weak_key naming the file)",
               cert="rsa1024"),
          Case("c04.ecdsa_method_rsa_pin", "C04",
               resigned(key="ec", alg="ecdsa-sha256", keyinfo="none"), same,

@@ -156,7 +156,9 @@ def e05_cases():
          ("no_timezone", ok(not_after="2026-01-15T12:05:00")),
          ("scd_garbage", ok(scm=scm(not_after="tomorrow"))),
          ("response_issue_instant_garbage", G.entra(issue="2026-02-30T00:00:00Z")),
-         ("leap_second", ok(not_after="2026-01-15T12:05:60Z"))]
+         ("leap_second", ok(not_after="2026-01-15T12:05:60Z")),
+         ("february_30", ok(not_after="2026-02-30T00:00:00Z")),
+         ("response_issue_instant_month_13", G.entra(issue="2026-13-01T00:00:00Z"))]
     return [Case("e05.%s" % n, "E05", d, same, reject("saml.bad_time"),
                  "not an xs:dateTime in UTC (re-signed, so only the time parser rejects)")
             for n, d in t]
