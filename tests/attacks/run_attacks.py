@@ -84,7 +84,9 @@ def command(binary, case, keys, workdir, files):
         args += ["--idp-cert", cert_path(case, keys, workdir)]
     if case.entity_id:
         args += ["--idp-entity-id", B.IDP]
-    args += ["--sp-entity-id", B.SP, "--acs-url", B.ACS, "--now", case.now] + case.args
+    extra = [keys[a[len("@cert:"):]].cert_path if a.startswith("@cert:") else a
+             for a in case.args]  # "@cert:NAME" stands for a key's certificate path
+    args += ["--sp-entity-id", B.SP, "--acs-url", B.ACS, "--now", case.now] + extra
     return args + files
 
 
