@@ -239,7 +239,7 @@ Result<SignatureParts> ReadSignature(pugi::xml_node signature, const VerifyOptio
 
   Result<std::vector<pugi::xml_node>> si = ElementChildren(parts.signed_info, "SignedInfo");
   if (!si.ok()) return si.status();
-  if (si->size() < 3 || !IsDs((*si)[0], "CanonicalizationMethod") ||
+  if (si->size() < 2 || !IsDs((*si)[0], "CanonicalizationMethod") ||
       !IsDs((*si)[1], "SignatureMethod")) {
     return Shape("SignedInfo must hold CanonicalizationMethod, SignatureMethod, Reference");
   }

@@ -86,6 +86,16 @@ Result<SignedElement> Verifier::VerifyEnveloped(const xml::Document& doc, pugi::
     return Status::Error(errors::kSignatureAlgorithm,
                          "no pinned key fits the SignatureMethod's key type");
   }
+  // A SignatureValue no candidate key could have produced (truncated, padded: SECURITY.md B09).
+  bool any_length_fits = false;
+  for (const PinnedKey* key : candidates) {
+    any_length_fits = any_length_fits || parts->signature_value.size() == key->signature_size();
+  }
+  if (!candidates.empty() && !any_length_fits) {
+    return Status::Error(errors::kSignatureBadValue,
+                         "SignatureValue has " + std::to_string(parts->signature_value.size()) +
+                             " bytes, which fits no pinned key");
+  }
   bool verified = false;
   for (const PinnedKey* key : candidates) {
     if (parts->signature_value.size() != key->signature_size()) continue;

@@ -82,27 +82,12 @@ std::optional<TimePoint> ParseDateTime(std::string_view text) {
     if (digits == 0 || digits > 12) return std::nullopt;
     for (int k = digits; k < 6; ++k) micros *= 10;
   }
-  int64_t offset_minutes = 0;
-  if (i < text.size()) {
-    if (text[i] == 'Z') {
-      ++i;
-    } else if (text[i] == '+' || text[i] == '-') {
-      const int sign = text[i] == '-' ? -1 : 1;
-      ++i;
-      int64_t oh, om;
-      if (!Digits(text, &i, 2, &oh) || !Expect(text, &i, ':') || !Digits(text, &i, 2, &om) ||
-          oh > 14 || om > 59) {
-        return std::nullopt;
-      }
-      offset_minutes = sign * (oh * 60 + om);
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (i != text.size()) return std::nullopt;
+  // SAML core §1.3.3: "MUST be expressed in UTC form, with no time zone component": the 'Z'
+  // designator is required; local times and offsets are refused rather than guessed at.
+  if (!Expect(text, &i, 'Z') || i != text.size()) return std::nullopt;
   const int64_t days =
       DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
   return TimePoint(std::chrono::microseconds(seconds * 1000000 + micros));
 }
 

@@ -29,6 +29,15 @@ Status ReadTime(pugi::xml_node el, const char* attr, std::optional<TimePoint>* o
 
 namespace {
 
+// SAML core §3.2.2: the Response's IssueInstant is required and must be a UTC dateTime
+// (SECURITY.md E05: a malformed value is refused, never crashed on).
+Status CheckResponseHeader(pugi::xml_node unverified_response) {
+  std::optional<TimePoint> issued;
+  if (Status s = internal::ReadTime(unverified_response, "IssueInstant", &issued); !s.ok()) return s;
+  if (!issued) return Status::Error(errors::kSamlStructure, "the Response has no IssueInstant");
+  return Status::Ok();
+}
+
 // SAML core §3.2.2.2: only a top-level Success status carries a usable assertion
 // (SECURITY.md F08). The Response may be unsigned: this can only reject.
 Status CheckStatus(pugi::xml_node unverified_response) {
@@ -67,9 +76,14 @@ Status CheckIssuer(pugi::xml_node unverified_response, pugi::xml_node signed_ass
   return Status::Ok();
 }
 
-// SAML bindings §3.5.5.2: a Destination present must be our ACS URL (SECURITY.md F04).
-Status CheckDestination(pugi::xml_node unverified_response, const Expectations& want) {
+// SAML bindings §3.5.5.2: a Destination present must be our ACS URL, and a signed Response
+// must carry one (SECURITY.md F04).
+Status CheckDestination(pugi::xml_node unverified_response, bool response_signed,
+                        const Expectations& want) {
   const pugi::xml_attribute dest = xml::Attr(unverified_response, "Destination");
+  if (!dest && response_signed) {
+    return Status::Error(errors::kDestinationMissing, "the signed Response has no Destination");
+  }
   if (dest && std::string_view(dest.value()) != want.acs_url) {
     return Status::Error(errors::kDestinationMismatch,
                          std::string("the Response Destination '") + dest.value() +
@@ -103,11 +117,9 @@ Status CheckAssertionHeader(pugi::xml_node signed_assertion, const Expectations&
                          "the Assertion IssueInstant " + FormatDateTime(*issued) +
                              " lies in the future");
   }
-  // Profiles §4.1.4.2: the assertion of a Web SSO Response carries an AuthnStatement.
-  if (xml::CountChildren(signed_assertion, kAssertionNs, "AuthnStatement") == 0) {
-    return Status::Error(errors::kSamlStructure, "the Assertion has no AuthnStatement");
-  }
-  for (const char* unique : {"Subject", "Conditions"}) {
+  // Profiles §4.1.4.2: the assertion of a Web SSO Response carries an AuthnStatement; one of
+  // each, as the OneLogin toolkits require (SECURITY.md F11).
+  for (const char* unique : {"Subject", "Conditions", "AuthnStatement"}) {
     if (xml::CountChildren(signed_assertion, kAssertionNs, unique) != 1) {
       return Status::Error(errors::kSamlStructure,
                            std::string("the Assertion must have exactly one ") + unique);
@@ -125,11 +137,14 @@ Result<Assertion> Validate(const VerifiedResponse& response, const Expectations&
   Assertion out;
   out.response_signed = response.response_signed;
   out.assertion_signed = response.assertion_signed;
+  if (Status s = CheckResponseHeader(unverified_response); !s.ok()) return s;
   if (Status s = CheckStatus(unverified_response); !s.ok()) return s;
   if (Status s = CheckIssuer(unverified_response, signed_assertion, want, &out.issuer); !s.ok()) {
     return s;
   }
-  if (Status s = CheckDestination(unverified_response, want); !s.ok()) return s;
+  if (Status s = CheckDestination(unverified_response, response.response_signed, want); !s.ok()) {
+    return s;
+  }
   if (Status s = CheckResponseInResponseTo(unverified_response, want); !s.ok()) return s;
   if (Status s = CheckAssertionHeader(signed_assertion, want, now); !s.ok()) return s;
 
