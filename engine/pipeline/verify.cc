@@ -8,7 +8,8 @@
 
 namespace claimgate::pipeline {
 
-Result<saml::Assertion> ResponseVerifier::Verify(std::string_view raw, TimePoint now) const {
+Result<saml::Assertion> ResponseVerifier::Verify(std::string_view raw, TimePoint now,
+                                                 const saml::Expectations& expectations) const {
   Result<std::string> bytes = Decode(raw, settings_.limits);  // input.*
   if (!bytes.ok()) return bytes.status();
   Result<xml::Document> doc = xml::Document::Parse(*bytes);  // xml.*
@@ -16,7 +17,7 @@ Result<saml::Assertion> ResponseVerifier::Verify(std::string_view raw, TimePoint
   Result<saml::VerifiedResponse> verified =  // saml.* structure, signature.*
       saml::VerifySignatures(*doc, verifier_, settings_.signature_policy);
   if (!verified.ok()) return verified.status();
-  return saml::Validate(*verified, settings_.expectations, now);  // saml.* issuer.* time.* ...
+  return saml::Validate(*verified, expectations, now);  // saml.* issuer.* time.* ...
 }
 
 }  // namespace claimgate::pipeline

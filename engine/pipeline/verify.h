@@ -29,7 +29,12 @@ class ResponseVerifier {
 
   // The login `raw` proves, or the first failure: input.*, xml.*, signature.*, saml.*,
   // issuer.*, destination.*, audience.*, recipient.*, subject.*, time.*, in_response_to.*.
-  Result<saml::Assertion> Verify(std::string_view raw, TimePoint now) const;
+  Result<saml::Assertion> Verify(std::string_view raw, TimePoint now) const {
+    return Verify(raw, now, settings_.expectations);
+  }
+  // The same, with per-login expectations (an SP-initiated login's request ID).
+  Result<saml::Assertion> Verify(std::string_view raw, TimePoint now,
+                                 const saml::Expectations& expectations) const;
 
   const dsig::Verifier& verifier() const { return verifier_; }
   const VerifySettings& settings() const { return settings_; }

@@ -1,0 +1,384 @@
+// Connection files: the one place the pipeline reads JSON (nlohmann stays in this file).
+#include "engine/pipeline/connection.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/pipeline/trust.h"
+#include "engine/saml/metadata.h"
+#include "rules/rule_set.h"
+
+namespace claimgate::pipeline {
+
+namespace {
+
+using nlohmann::json;
+
+// Collects the first problem with its JSON path; every reader below stops at the first one.
+class Reader {
+ public:
+  explicit Reader(std::string label) : label_(std::move(label)) {}
+
+  Status Fail(const std::string& path, const std::string& what) const {
+    return Status::Error(errors::kProvisioningBadConnection, label_ + ": " + path + ": " + what);
+  }
+  const std::string& label() const { return label_; }
+
+  // Reads `key` of `obj` (a string) into *out; absent is fine unless required.
+  Status String(const json& obj, const std::string& path, const char* key, std::string* out,
+                bool required = false) const {
+    if (!obj.contains(key)) return required ? Fail(path + "." + key, "is required") : Status::Ok();
+    if (!obj[key].is_string()) return Fail(path + "." + key, "must be a string");
+    *out = obj[key].get<std::string>();
+    if (required && out->empty()) return Fail(path + "." + key, "must not be empty");
+    return Status::Ok();
+  }
+  Status Bool(const json& obj, const std::string& path, const char* key, bool* out) const {
+    if (!obj.contains(key)) return Status::Ok();
+    if (!obj[key].is_boolean()) return Fail(path + "." + key, "must be true or false");
+    *out = obj[key].get<bool>();
+    return Status::Ok();
+  }
+  Status Strings(const json& obj, const std::string& path, const char* key,
+                 std::vector<std::string>* out) const {
+    if (!obj.contains(key)) return Status::Ok();
+    if (!obj[key].is_array()) return Fail(path + "." + key, "must be an array of strings");
+    out->clear();
+    for (std::size_t i = 0; i < obj[key].size(); ++i) {
+      if (!obj[key][i].is_string()) {
+        return Fail(path + "." + key + "[" + std::to_string(i) + "]", "must be a string");
+      }
+      out->push_back(obj[key][i].get<std::string>());
+    }
+    return Status::Ok();
+  }
+  // Refuses members outside `known`: a typo must not silently weaken a setting.
+  Status OnlyKnown(const json& obj, const std::string& path,
+                   const std::set<std::string>& known) const {
+    if (!obj.is_object()) return Fail(path, "must be an object");
+    for (const auto& item : obj.items()) {
+      if (known.count(item.key()) == 0) return Fail(path + "." + item.key(), "is not a known setting");
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::string label_;
+};
+
+bool WellFormedUrl(const std::string& url) {
+  const bool scheme = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+  return scheme && url.find_first_of(" \t\r\n\"<>") == std::string::npos && url.size() > 8;
+}
+
+std::optional<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string Resolve(const std::string& base_dir, const std::string& file) {
+  if (file.empty() || file[0] == '/' || base_dir.empty()) return file;
+  return base_dir + "/" + file;
+}
+
+const std::set<std::string> kProfiles = {"flex", "frontline", "console", "sendgrid", "custom"};
+const std::set<std::string> kModes = {"jit", "existing-only", "jit-idp-initiated"};
+const std::set<std::string> kPolicies = {"always", "on_create", "never"};
+
+Status ReadSecurity(const Reader& r, const json& doc, ConnectionConfig* c) {
+  if (!doc.contains("security")) return Status::Ok();
+  const json& s = doc["security"];
+  if (Status st = r.OnlyKnown(s, "$.security",
+                              {"require_signed_response", "require_signed_assertion",
+                               "allow_idp_initiated", "clock_skew_seconds", "allow_sha1",
+                               "min_rsa_bits"});
+      !st.ok()) {
+    return st;
+  }
+  for (const auto& [key, field] :
+       {std::pair{"require_signed_response", &c->require_signed_response},
+        std::pair{"require_signed_assertion", &c->require_signed_assertion},
+        std::pair{"allow_idp_initiated", &c->allow_idp_initiated},
+        std::pair{"allow_sha1", &c->allow_sha1}}) {
+    if (Status st = r.Bool(s, "$.security", key, field); !st.ok()) return st;
+  }
+  if (s.contains("clock_skew_seconds")) {
+    if (!s["clock_skew_seconds"].is_number_integer() || s["clock_skew_seconds"].get<int>() < 0 ||
+        s["clock_skew_seconds"].get<int>() > 600) {
+      return r.Fail("$.security.clock_skew_seconds", "must be an integer from 0 to 600");
+    }
+    c->clock_skew_seconds = s["clock_skew_seconds"].get<int>();
+  }
+  if (s.contains("min_rsa_bits")) {
+    if (!s["min_rsa_bits"].is_number_integer() || s["min_rsa_bits"].get<int>() < 1024) {
+      return r.Fail("$.security.min_rsa_bits", "must be an integer of at least 1024");
+    }
+    c->min_rsa_bits = s["min_rsa_bits"].get<std::size_t>();
+  }
+  return Status::Ok();
+}
+
+Status ReadProvisioning(const Reader& r, const json& doc, ConnectionConfig* c) {
+  c->mode = DefaultModeFor(c->profile);
+  if (!doc.contains("provisioning")) return Status::Ok();
+  const json& p = doc["provisioning"];
+  if (Status st = r.OnlyKnown(p, "$.provisioning",
+                              {"mode", "default_permissions", "enforced_domains",
+                               "attribute_policy", "default_attribute_policy"});
+      !st.ok()) {
+    return st;
+  }
+  if (Status st = r.String(p, "$.provisioning", "mode", &c->mode); !st.ok()) return st;
+  if (kModes.count(c->mode) == 0) {
+    return r.Fail("$.provisioning.mode", "must be jit, existing-only or jit-idp-initiated");
+  }
+  if (Status st = r.Strings(p, "$.provisioning", "default_permissions", &c->default_permissions);
+      !st.ok()) {
+    return st;
+  }
+  if (Status st = r.Strings(p, "$.provisioning", "enforced_domains", &c->enforced_domains);
+      !st.ok()) {
+    return st;
+  }
+  if (Status st = r.String(p, "$.provisioning", "default_attribute_policy",
+                           &c->default_attribute_policy);
+      !st.ok()) {
+    return st;
+  }
+  if (kPolicies.count(c->default_attribute_policy) == 0) {
+    return r.Fail("$.provisioning.default_attribute_policy", "must be always, on_create or never");
+  }
+  if (p.contains("attribute_policy")) {
+    if (!p["attribute_policy"].is_object()) {
+      return r.Fail("$.provisioning.attribute_policy", "must be an object");
+    }
+    for (const auto& item : p["attribute_policy"].items()) {
+      const std::string path = "$.provisioning.attribute_policy." + item.key();
+      if (!item.value().is_string() || kPolicies.count(item.value().get<std::string>()) == 0) {
+        return r.Fail(path, "must be always, on_create or never");
+      }
+      c->attribute_policy[item.key()] = item.value().get<std::string>();
+    }
+  }
+  return Status::Ok();
+}
+
+Status ReadIdp(const Reader& r, const json& doc, const std::string& dir, ConnectionConfig* c) {
+  if (!doc.contains("idp")) return r.Fail("$.idp", "is required");
+  const json& idp = doc["idp"];
+  if (Status st = r.OnlyKnown(idp, "$.idp",
+                              {"metadata_file", "metadata_xml", "entity_id", "sso_url",
+                               "certificates", "certificate_files", "certificates_pem"});
+      !st.ok()) {
+    return st;
+  }
+  std::string metadata_file;
+  if (Status st = r.String(idp, "$.idp", "metadata_file", &metadata_file); !st.ok()) return st;
+  if (Status st = r.String(idp, "$.idp", "entity_id", &c->idp_entity_id); !st.ok()) return st;
+  if (Status st = r.String(idp, "$.idp", "sso_url", &c->idp_sso_url); !st.ok()) return st;
+  if (!metadata_file.empty()) {
+    std::optional<std::string> text = ReadText(Resolve(dir, metadata_file));
+    if (!text) return r.Fail("$.idp.metadata_file", "cannot read " + metadata_file);
+    c->idp_metadata_xml = std::move(*text);
+  } else if (idp.contains("metadata_xml")) {
+    std::string xml;
+    if (Status st = r.String(idp, "$.idp", "metadata_xml", &xml); !st.ok()) return st;
+    c->idp_metadata_xml = std::move(xml);
+  }
+  std::vector<std::string> files;
+  if (Status st = r.Strings(idp, "$.idp", idp.contains("certificates") ? "certificates"
+                                                                        : "certificate_files",
+                            &files);
+      !st.ok()) {
+    return st;
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    std::optional<std::string> pem = ReadText(Resolve(dir, files[i]));
+    if (!pem) {
+      return r.Fail("$.idp.certificates[" + std::to_string(i) + "]", "cannot read " + files[i]);
+    }
+    c->idp_certificates_pem.push_back(std::move(*pem));
+  }
+  std::vector<std::string> inline_pems;
+  if (Status st = r.Strings(idp, "$.idp", "certificates_pem", &inline_pems); !st.ok()) return st;
+  for (std::string& p : inline_pems) c->idp_certificates_pem.push_back(std::move(p));
+  if (!c->idp_metadata_xml && c->idp_certificates_pem.empty()) {
+    return r.Fail("$.idp", "needs metadata_file, or entity_id with certificates");
+  }
+  if (!c->idp_metadata_xml && c->idp_entity_id.empty()) {
+    return r.Fail("$.idp.entity_id", "is required with certificates (the Issuer is pinned)");
+  }
+  if (!c->idp_sso_url.empty() && !WellFormedUrl(c->idp_sso_url)) {
+    return r.Fail("$.idp.sso_url", "is not an http(s) URL");
+  }
+  return Status::Ok();
+}
+
+Status ReadRules(const Reader& r, const json& doc, const std::string& dir, ConnectionConfig* c) {
+  if (doc.contains("rules_file")) {
+    std::string file;
+    if (Status st = r.String(doc, "$", "rules_file", &file); !st.ok()) return st;
+    std::optional<std::string> text = ReadText(Resolve(dir, file));
+    if (!text) return r.Fail("$.rules_file", "cannot read " + file);
+    c->rules_json = std::move(*text);
+  } else if (doc.contains("rules")) {
+    if (!doc["rules"].is_object()) return r.Fail("$.rules", "must be an object");
+    c->rules_json = doc["rules"].dump();
+  }
+  if (c->profile == "custom" && !c->rules_json) {
+    return r.Fail("$.rules", "a custom profile needs rules or rules_file");
+  }
+  return Status::Ok();
+}
+
+Result<ConnectionConfig> ParseConfig(const json& doc, const Reader& r, const std::string& dir) {
+  ConnectionConfig c;
+  if (Status st = r.OnlyKnown(doc, "$",
+                              {"name", "profile", "sp", "idp", "security", "rules_file", "rules",
+                               "provisioning", "relay_state_allow_list"});
+      !st.ok()) {
+    return st;
+  }
+  if (Status st = r.String(doc, "$", "name", &c.name, true); !st.ok()) return st;
+  if (c.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") != std::string::npos) {
+    return r.Fail("$.name", "may hold only a-z, 0-9, '-', '_' and '.' (it appears in URLs)");
+  }
+  c.profile = "custom";
+  if (Status st = r.String(doc, "$", "profile", &c.profile); !st.ok()) return st;
+  if (kProfiles.count(c.profile) == 0) {
+    return r.Fail("$.profile", "must be flex, frontline, console, sendgrid or custom");
+  }
+  if (!doc.contains("sp")) return r.Fail("$.sp", "is required");
+  if (Status st = r.OnlyKnown(doc["sp"], "$.sp", {"entity_id", "acs_url"}); !st.ok()) return st;
+  if (Status st = r.String(doc["sp"], "$.sp", "entity_id", &c.sp_entity_id, true); !st.ok()) {
+    return st;
+  }
+  if (Status st = r.String(doc["sp"], "$.sp", "acs_url", &c.acs_url, true); !st.ok()) return st;
+  if (!WellFormedUrl(c.acs_url)) return r.Fail("$.sp.acs_url", "is not an http(s) URL");
+  if (Status st = ReadIdp(r, doc, dir, &c); !st.ok()) return st;
+  if (Status st = ReadSecurity(r, doc, &c); !st.ok()) return st;
+  if (Status st = ReadRules(r, doc, dir, &c); !st.ok()) return st;
+  if (Status st = ReadProvisioning(r, doc, &c); !st.ok()) return st;
+  if (Status st = r.Strings(doc, "$", "relay_state_allow_list", &c.relay_state_allow_list);
+      !st.ok()) {
+    return st;
+  }
+  return c;
+}
+
+}  // namespace
+
+std::string DefaultModeFor(std::string_view profile) {
+  if (profile == "console") return "existing-only";
+  if (profile == "sendgrid") return "jit-idp-initiated";
+  return "jit";
+}
+
+Result<ConnectionConfig> ReadConnectionFile(const std::string& path) {
+  std::optional<std::string> text = ReadText(path);
+  if (!text) return Status::Error(errors::kProvisioningBadConnection, path + ": cannot read the file");
+  json doc;
+  try {
+    doc = json::parse(*text);
+  } catch (const json::parse_error& e) {
+    return Status::Error(errors::kProvisioningBadConnection,
+                         path + ": $: not valid JSON (byte " + std::to_string(e.byte) + ")");
+  }
+  const std::size_t slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash);
+  const Reader reader(path);
+  Result<ConnectionConfig> config = ParseConfig(doc, reader, dir);
+  if (!config.ok()) return config;
+  // Everything a login will need must load now, not at the first login.
+  Result<Connection> loaded = Connection::Load(*config);
+  if (!loaded.ok()) return Status(loaded.status()).Prefixed(path + ": ");
+  return config;
+}
+
+std::string ToStoredJson(const ConnectionConfig& c) {
+  json idp = json::object();
+  if (c.idp_metadata_xml) idp["metadata_xml"] = *c.idp_metadata_xml;
+  if (!c.idp_entity_id.empty()) idp["entity_id"] = c.idp_entity_id;
+  if (!c.idp_sso_url.empty()) idp["sso_url"] = c.idp_sso_url;
+  if (!c.idp_certificates_pem.empty()) idp["certificates_pem"] = c.idp_certificates_pem;
+  json doc = {
+      {"name", c.name},
+      {"profile", c.profile},
+      {"sp", {{"entity_id", c.sp_entity_id}, {"acs_url", c.acs_url}}},
+      {"idp", idp},
+      {"security",
+       {{"require_signed_response", c.require_signed_response},
+        {"require_signed_assertion", c.require_signed_assertion},
+        {"allow_idp_initiated", c.allow_idp_initiated},
+        {"clock_skew_seconds", c.clock_skew_seconds},
+        {"allow_sha1", c.allow_sha1},
+        {"min_rsa_bits", c.min_rsa_bits}}},
+      {"provisioning",
+       {{"mode", c.mode},
+        {"default_permissions", c.default_permissions},
+        {"enforced_domains", c.enforced_domains},
+        {"attribute_policy", c.attribute_policy},
+        {"default_attribute_policy", c.default_attribute_policy}}},
+      {"relay_state_allow_list", c.relay_state_allow_list}};
+  if (c.rules_json) doc["rules"] = json::parse(*c.rules_json, nullptr, false);
+  return doc.dump();
+}
+
+Result<ConnectionConfig> FromStoredJson(std::string_view text, std::string_view label) {
+  json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded()) {
+    return Status::Error(errors::kProvisioningBadConnection, std::string(label) + ": stored JSON is corrupt");
+  }
+  return ParseConfig(doc, Reader(std::string(label)), "");
+}
+
+Result<Connection> Connection::Load(ConnectionConfig config) {
+  TrustSource source;
+  if (config.idp_metadata_xml) {
+    source.metadata_xml = *config.idp_metadata_xml;
+    source.metadata_label = "$.idp.metadata";
+  }
+  for (std::size_t i = 0; i < config.idp_certificates_pem.size(); ++i) {
+    source.certificates.emplace_back("$.idp.certificates[" + std::to_string(i) + "]",
+                                     config.idp_certificates_pem[i]);
+  }
+  if (!config.idp_entity_id.empty()) source.idp_entity_id = config.idp_entity_id;
+  dsig::KeyPolicy key_policy;
+  key_policy.min_rsa_bits = config.min_rsa_bits;
+  Result<Trust> trust = LoadTrust(source, key_policy);
+  if (!trust.ok()) return trust.status();
+
+  Result<rules::RuleSet> rules = config.rules_json
+                                     ? rules::LoadRules(*config.rules_json, "$.rules")
+                                     : rules::LoadProfile(config.profile);
+  if (!rules.ok()) return rules.status();
+
+  dsig::VerifyOptions verify_options;
+  verify_options.allow_sha1 = config.allow_sha1;
+  VerifySettings settings;
+  settings.expectations.sp_entity_id = config.sp_entity_id;
+  settings.expectations.acs_url = config.acs_url;
+  settings.expectations.idp_entity_id = trust->idp_entity_id;
+  settings.expectations.clock_skew = std::chrono::seconds(config.clock_skew_seconds);
+  settings.signature_policy.require_signed_response = config.require_signed_response;
+  settings.signature_policy.require_signed_assertion = config.require_signed_assertion;
+
+  Connection c;
+  c.sso_url_ = config.idp_sso_url;
+  if (c.sso_url_.empty() && trust->metadata) {
+    c.sso_url_ = trust->metadata->SsoUrl(saml::kHttpRedirectBinding);
+  }
+  c.verifier_ = std::make_shared<const ResponseVerifier>(
+      dsig::Verifier(std::move(trust->keys), verify_options), std::move(settings));
+  c.rules_ = std::make_shared<const rules::RuleSet>(std::move(rules).value());
+  c.config_ = std::move(config);
+  return c;
+}
+
+}  // namespace claimgate::pipeline

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/base/status.h"
+#include "engine/pipeline/verify.h"
+
+namespace claimgate::rules {
+class RuleSet;
+}
+
+namespace claimgate::pipeline {
+
+// One customer's IdP trust plus one product profile (DESIGN.md "A connection"), as stored: a
+// normalized JSON document with the IdP metadata (or certificates) and the rules embedded, so
+// editing the original files changes nothing until `connection update`.
+struct ConnectionConfig {
+  std::string name;
+  std::string profile;  // flex | frontline | console | sendgrid | custom
+  std::string sp_entity_id;
+  std::string acs_url;
+  // IdP: metadata, or entity ID + SSO URL + certificates (PEM texts).
+  std::optional<std::string> idp_metadata_xml;
+  std::string idp_entity_id;
+  std::string idp_sso_url;
+  std::vector<std::string> idp_certificates_pem;
+  // security
+  bool require_signed_response = false;
+  bool require_signed_assertion = false;
+  bool allow_idp_initiated = true;
+  int clock_skew_seconds = 120;
+  bool allow_sha1 = false;
+  std::size_t min_rsa_bits = 2048;
+  // rules: a document (JSON text) or the profile's built-in rules.
+  std::optional<std::string> rules_json;
+  // provisioning
+  std::string mode;  // jit | existing-only | jit-idp-initiated
+  std::vector<std::string> default_permissions;
+  std::vector<std::string> enforced_domains;
+  std::map<std::string, std::string> attribute_policy;  // name → always|on_create|never
+  std::string default_attribute_policy = "always";
+  // Where RelayState may send the browser after sign-on (serve); exact URLs or prefixes.
+  std::vector<std::string> relay_state_allow_list;
+};
+
+// Reads a connection file as users write it, resolves its relative paths against the file's
+// folder, embeds the files it names, fills the profile's defaults and checks everything
+// (metadata readable, certificates parse, rules pass `rules check`, profile known, URLs
+// well-formed). Problems are reported as "FILE: $.json.path: what is wrong"; never throws.
+Result<ConnectionConfig> ReadConnectionFile(const std::string& path);
+
+// The normalized JSON that storage keeps, and back. FromStoredJson re-checks nothing but shape.
+std::string ToStoredJson(const ConnectionConfig& config);
+Result<ConnectionConfig> FromStoredJson(std::string_view json, std::string_view label);
+
+// A connection ready to process logins: keys pinned, rules loaded, once.
+class Connection {
+ public:
+  // Fails with the code of the first problem (saml.metadata, signature.*, rules.*).
+  static Result<Connection> Load(ConnectionConfig config);
+
+  const ConnectionConfig& config() const { return config_; }
+  const ResponseVerifier& verifier() const { return *verifier_; }
+  const rules::RuleSet& rules() const { return *rules_; }
+  // The IdP's HTTP-Redirect SSO URL ("" when none).
+  const std::string& sso_url() const { return sso_url_; }
+
+ private:
+  Connection() = default;
+  ConnectionConfig config_;
+  std::shared_ptr<const ResponseVerifier> verifier_;
+  std::shared_ptr<const rules::RuleSet> rules_;
+  std::string sso_url_;
+};
+
+// Default provisioning mode of each built-in profile (DESIGN.md profile table).
+std::string DefaultModeFor(std::string_view profile);
+
+}  // namespace claimgate::pipeline

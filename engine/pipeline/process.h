@@ -1,0 +1,43 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/base/clock.h"
+#include "engine/base/status.h"
+#include "engine/pipeline/connection.h"
+#include "engine/saml/assertion.h"
+#include "rules/rule_set.h"
+#include "storage/provision.h"
+
+namespace claimgate::storage {
+class Db;
+}
+
+namespace claimgate::pipeline {
+
+// What one login asked of the pipeline, besides the posted bytes.
+struct LoginContext {
+  TimePoint now;
+  // The AuthnRequest ID this response must answer (SP-initiated sign-on), if any.
+  std::optional<std::string> in_response_to;
+  std::string client_addr;  // "" when unknown
+};
+
+// The decision on one login and everything the JSON contract reports about it.
+struct Decision {
+  Status status;                         // ok = accepted
+  std::optional<saml::Assertion> login;  // set once verification passed
+  std::optional<rules::Mapping> mapping; // set once mapping ran
+  storage::ProvisionOutcome provisioning;
+  bool accepted() const { return status.ok(); }
+};
+
+// decode → parse → verify → validate → extract → map → provision, in DESIGN.md's order. Every
+// decision, accepted or rejected, leaves exactly one audit row; the accepted user change and
+// its audit row commit in one transaction (storage::Provision). Never throws.
+Decision Process(const Connection& connection, std::string_view raw, const LoginContext& context,
+                 storage::Db& db);
+
+}  // namespace claimgate::pipeline
