@@ -332,6 +332,41 @@ def c_cases():
     return c
 
 
+MD = "urn:oasis:names:tc:SAML:2.0:metadata"
+
+
+def metadata(kind, keys):
+    """IdP metadata text for the "@md:KIND" verify argument (keys exist only at run time)."""
+    def kd(use, key):
+        return ('<md:KeyDescriptor%s><ds:KeyInfo xmlns:ds="%s"><ds:X509Data><ds:X509Certificate>'
+                '%s</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>' % (
+                    ' use="%s"' % use if use else "", B.NS_DS, keys[key].cert_b64))
+    descriptors = {"signing": kd("signing", "idp") + kd("encryption", "attacker"),
+                   "no_use": kd(None, "idp")}[kind]
+    return ('<md:EntityDescriptor xmlns:md="%s" entityID="%s"><md:IDPSSODescriptor '
+            'protocolSupportEnumeration="%s">%s<md:SingleSignOnService Binding="urn:oasis:names:'
+            'tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.test/sso"/>'
+            '</md:IDPSSODescriptor></md:EntityDescriptor>\n' % (MD, B.IDP, B.NS_P, descriptors))
+
+
+def md_cases():
+    att = dict(key="attacker")
+    sig_md = ["--idp-metadata", "@md:signing"]
+    return [Case("c01.metadata_signing_key_accepted", "C01", "okta", same, accept(),
+                 "metadata pins the use=signing key", args=sig_md, cert=None),
+            Case("c01.metadata_encryption_key_never_verifies", "C01", _forged(**att), same,
+                 one_of(reject("signature.untrusted_key"), reject("signature.invalid")),
+                 "signed with the metadata's use=encryption key: never a verification key",
+                 args=sig_md, cert=None),
+            Case("c01.metadata_no_use_key_verifies", "C01", "entra", same, accept(),
+                 "a KeyDescriptor without use serves both purposes",
+                 args=["--idp-metadata", "@md:no_use"], cert=None),
+            Case("a13.metadata_no_use_still_verifies", "A13", _forged(**att), same,
+                 reject("signature.untrusted_key"),
+                 "a key without use must not switch validation off (Keycloak CVE-2026-16443)",
+                 args=["--idp-metadata", "@md:no_use"], cert=None)]
+
+
 def fix_attacker_cert(cases, keys):
     """Replaces the ATTACKER_CERT placeholder (keys exist only at run time)."""
     for case in cases:
@@ -342,4 +377,4 @@ def fix_attacker_cert(cases, keys):
 
 
 def cases():
-    return b_cases() + c_cases()
+    return b_cases() + c_cases() + md_cases()
