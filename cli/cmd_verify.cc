@@ -38,9 +38,9 @@ int RunVerify(const VerifyArgs& args) {
       return kExitUsage;
     }
     const Result<saml::Assertion> login = loaded->verifier.Verify(*raw, loaded->clock->Now());
-    const nlohmann::json out = login.ok() ? AcceptedJson(*login) : RejectedJson(login.status());
+    const nlohmann::ordered_json out = login.ok() ? AcceptedJson(*login) : RejectedJson(login.status());
     all_accepted = all_accepted && login.ok();
-    std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   }
   std::cout.flush();
   return all_accepted ? kExitAccepted : kExitRejected;

@@ -4,8 +4,8 @@
 
 namespace claimgate::cli {
 
-nlohmann::json AttributesJson(const Claims& claims) {
-  nlohmann::json attrs = nlohmann::json::object();
+nlohmann::ordered_json AttributesJson(const Claims& claims) {
+  nlohmann::ordered_json attrs = nlohmann::ordered_json::object();
   for (const Attribute& a : claims.attributes) {
     std::string key = a.name;
     if (attrs.contains(key)) key += " (" + a.name_format + ")";
@@ -14,8 +14,8 @@ nlohmann::json AttributesJson(const Claims& claims) {
   return attrs;
 }
 
-nlohmann::json AcceptedJson(const saml::Assertion& login) {
-  nlohmann::json j;
+nlohmann::ordered_json AcceptedJson(const saml::Assertion& login) {
+  nlohmann::ordered_json j;
   j["decision"] = "accepted";
   j["issuer"] = login.issuer;
   j["subject"] = login.claims.subject;
@@ -28,9 +28,9 @@ nlohmann::json AcceptedJson(const saml::Assertion& login) {
   if (login.authn_instant) j["authn_instant"] = saml::FormatDateTime(*login.authn_instant);
   if (!login.session_index.empty()) j["session_index"] = login.session_index;
   j["attributes"] = AttributesJson(login.claims);
-  nlohmann::json details = nlohmann::json::array();
+  nlohmann::ordered_json details = nlohmann::ordered_json::array();
   for (const Attribute& a : login.claims.attributes) {
-    nlohmann::json d = {{"name", a.name}, {"values", a.values}};
+    nlohmann::ordered_json d = {{"name", a.name}, {"values", a.values}};
     if (!a.friendly_name.empty()) d["friendly_name"] = a.friendly_name;
     if (!a.name_format.empty()) d["name_format"] = a.name_format;
     bool typed = false;
@@ -42,7 +42,7 @@ nlohmann::json AcceptedJson(const saml::Assertion& login) {
   return j;
 }
 
-nlohmann::json RejectedJson(const Status& status) {
+nlohmann::ordered_json RejectedJson(const Status& status) {
   return {{"decision", "rejected"},
           {"error", {{"code", std::string(status.code())}, {"message", status.message()}}}};
 }

@@ -92,17 +92,17 @@ Status ReadInclusivePrefixes(pugi::xml_node el, const ErrorCode& code, std::stri
   return Status::Ok();
 }
 
-// '#' followed by an NCName (SECURITY.md B05, B11): no empty, external or XPointer URIs.
+// '#' followed by an ID of NCName characters (SECURITY.md B05, B11): no empty, external or
+// XPointer URIs. As for the ID itself, a leading digit is tolerated (UUID IDs).
 bool ReadReferenceId(std::string_view uri, std::string* id) {
   if (uri.size() < 2 || uri[0] != '#') return false;
   const std::string_view name = uri.substr(1);
-  auto start_ok = [](unsigned char c) {
+  auto letter = [](unsigned char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c >= 0x80;
   };
-  if (!start_ok(static_cast<unsigned char>(name[0]))) return false;
   for (const char ch : name) {
     const auto c = static_cast<unsigned char>(ch);
-    if (!(start_ok(c) || (c >= '0' && c <= '9') || c == '-' || c == '.')) return false;
+    if (!(letter(c) || (c >= '0' && c <= '9') || c == '-' || c == '.')) return false;
   }
   *id = std::string(name);
   return true;

@@ -10,6 +10,37 @@
 
 namespace claimgate::saml::internal {
 
+namespace {
+
+// The text of one AttributeValue. A value may itself be a NameID (eduPersonTargetedID, SAML
+// core §2.7.3.1.1 allows any type): then the NameID's whole text is the value. Any other
+// element content is refused rather than flattened.
+Status ValueText(pugi::xml_node value, const std::string& attr_name, std::string* out) {
+  pugi::xml_node only_child;
+  for (pugi::xml_node c = value.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    if (only_child || !xml::Is(c, kAssertionNs, "NameID") || xml::HasElementChildren(c)) {
+      return Status::Error(errors::kSamlStructure,
+                           "a value of Attribute '" + attr_name + "' holds elements");
+    }
+    only_child = c;
+  }
+  if (!only_child) {
+    *out = xml::Text(value);
+    return Status::Ok();
+  }
+  for (const char ch : xml::Text(value)) {
+    if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r') {
+      return Status::Error(errors::kSamlStructure,
+                           "a value of Attribute '" + attr_name + "' mixes text and a NameID");
+    }
+  }
+  *out = xml::Text(only_child);
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status ExtractAttributes(pugi::xml_node signed_assertion, Claims* claims) {
   std::set<std::pair<std::string, std::string>> seen;
   for (const pugi::xml_node statement :
@@ -30,11 +61,9 @@ Status ExtractAttributes(pugi::xml_node signed_assertion, Claims* claims) {
                              "the Attribute '" + attr.name + "' appears twice");
       }
       for (const pugi::xml_node v : xml::Children(el, kAssertionNs, "AttributeValue")) {
-        if (xml::HasElementChildren(v)) {
-          return Status::Error(errors::kSamlStructure,
-                               "a value of Attribute '" + attr.name + "' holds elements");
-        }
-        attr.values.push_back(xml::Text(v));
+        std::string text;
+        if (Status s = ValueText(v, attr.name, &text); !s.ok()) return s;
+        attr.values.push_back(std::move(text));
         std::string type;
         for (pugi::xml_attribute a = v.first_attribute(); a; a = a.next_attribute()) {
           if (xml::LocalName(a) == "type" && xml::AttributeNamespace(v, a) == kXsiNs) {

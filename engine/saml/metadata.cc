@@ -14,7 +14,29 @@ namespace {
 
 Status Bad(std::string message) { return Status::Error(errors::kSamlMetadata, std::move(message)); }
 
-// Every EntityDescriptor with an IDPSSODescriptor, wherever it stands in nested aggregates.
+// True for an IDPSSODescriptor whose protocolSupportEnumeration lists SAML 2.0 (aggregates
+// still carry SAML 1.x-only IdPs).
+bool IsSaml2Idp(pugi::xml_node idp) {
+  const std::string_view list = xml::Attr(idp, "protocolSupportEnumeration").value();
+  std::size_t i = 0;
+  while (i < list.size()) {
+    while (i < list.size() && list[i] == ' ') ++i;
+    std::size_t j = i;
+    while (j < list.size() && list[j] != ' ') ++j;
+    if (list.substr(i, j - i) == kProtocolNs) return true;
+    i = j;
+  }
+  return false;
+}
+
+pugi::xml_node Saml2IdpDescriptor(pugi::xml_node entity) {
+  for (const pugi::xml_node idp : xml::Children(entity, kMetadataNs, "IDPSSODescriptor")) {
+    if (IsSaml2Idp(idp)) return idp;
+  }
+  return pugi::xml_node();
+}
+
+// Every EntityDescriptor with a SAML 2.0 IDPSSODescriptor, wherever it stands in aggregates.
 std::vector<pugi::xml_node> IdpEntities(pugi::xml_node root) {
   std::vector<pugi::xml_node> out;
   std::vector<pugi::xml_node> stack{root};
@@ -22,7 +44,7 @@ std::vector<pugi::xml_node> IdpEntities(pugi::xml_node root) {
     const pugi::xml_node n = stack.back();
     stack.pop_back();
     if (xml::Is(n, kMetadataNs, "EntityDescriptor")) {
-      if (xml::Child(n, kMetadataNs, "IDPSSODescriptor")) out.push_back(n);
+      if (Saml2IdpDescriptor(n)) out.push_back(n);
     } else if (xml::Is(n, kMetadataNs, "EntitiesDescriptor")) {
       const std::vector<pugi::xml_node> kids = xml::Children(n, kMetadataNs, "EntitiesDescriptor");
       const std::vector<pugi::xml_node> ents = xml::Children(n, kMetadataNs, "EntityDescriptor");
@@ -94,6 +116,10 @@ Result<xml::Document> ParseMetadataDocument(std::string_view xml_text,
   return doc;
 }
 
+bool IsSaml2IdpEntity(pugi::xml_node entity) {
+  return xml::Is(entity, kMetadataNs, "EntityDescriptor") && Saml2IdpDescriptor(entity);
+}
+
 std::string IdpMetadata::SsoUrl(std::string_view binding) const {
   for (const auto& [b, location] : sso_services) {
     if (b == binding) return location;
@@ -119,12 +145,13 @@ Result<IdpMetadata> ParseIdpMetadata(std::string_view xml_text,
   }
   if (!chosen) {
     return Bad(entity_id ? "no IdP EntityDescriptor with entityID '" + *entity_id + "'"
-                         : "no EntityDescriptor with an IDPSSODescriptor");
+                         : "no EntityDescriptor with a SAML 2.0 IDPSSODescriptor");
   }
   IdpMetadata out;
   out.entity_id = xml::Attr(chosen, "entityID").value();
   if (out.entity_id.empty()) return Bad("the EntityDescriptor has no entityID");
   for (const pugi::xml_node idp : xml::Children(chosen, kMetadataNs, "IDPSSODescriptor")) {
+    if (!IsSaml2Idp(idp)) continue;
     if (Status s = ReadKeys(idp, &out); !s.ok()) return s;
     for (const pugi::xml_node sso : xml::Children(idp, kMetadataNs, "SingleSignOnService")) {
       out.sso_services.emplace_back(xml::Attr(sso, "Binding").value(),

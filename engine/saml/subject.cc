@@ -59,7 +59,7 @@ Status CheckBearerData(pugi::xml_node data, const Expectations& want, TimePoint 
   return Status::Ok();
 }
 
-Status ReadNameId(pugi::xml_node subject, Claims* claims) {
+Status ReadNameId(pugi::xml_node subject, const Expectations& want, Claims* claims) {
   if (xml::CountChildren(subject, kAssertionNs, "NameID") != 1 ||
       xml::Child(subject, kAssertionNs, "EncryptedID") || xml::Child(subject, kAssertionNs, "BaseID")) {
     return Status::Error(errors::kSamlStructure, "the Subject must hold exactly one NameID");
@@ -67,6 +67,12 @@ Status ReadNameId(pugi::xml_node subject, Claims* claims) {
   const pugi::xml_node name_id = xml::Child(subject, kAssertionNs, "NameID");
   if (xml::HasElementChildren(name_id)) {
     return Status::Error(errors::kSamlStructure, "the NameID holds elements");
+  }
+  // SAML core §2.2.2: an SPNameQualifier names the SP the identifier was made for.
+  const pugi::xml_attribute qualifier = xml::Attr(name_id, "SPNameQualifier");
+  if (qualifier && std::string_view(qualifier.value()) != want.sp_entity_id) {
+    return Status::Error(errors::kSubjectSpNameQualifier,
+                         std::string("the NameID was issued for SP '") + qualifier.value() + "'");
   }
   claims->subject = xml::Text(name_id);
   claims->subject_format = xml::Attr(name_id, "Format").value();
@@ -80,7 +86,7 @@ Status CheckSubject(pugi::xml_node signed_assertion, const Expectations& want, T
                     Claims* claims, std::optional<std::string>* in_response_to,
                     TimePoint* expiry) {
   const pugi::xml_node subject = xml::Child(signed_assertion, kAssertionNs, "Subject");
-  if (Status s = ReadNameId(subject, claims); !s.ok()) return s;
+  if (Status s = ReadNameId(subject, want, claims); !s.ok()) return s;
   // At least one bearer confirmation must pass; report the first failure when none does.
   Status first_failure;
   bool any_bearer = false;

@@ -103,6 +103,10 @@ Status CheckAssertionHeader(pugi::xml_node signed_assertion, const Expectations&
                          "the Assertion IssueInstant " + FormatDateTime(*issued) +
                              " lies in the future");
   }
+  // Profiles §4.1.4.2: the assertion of a Web SSO Response carries an AuthnStatement.
+  if (xml::CountChildren(signed_assertion, kAssertionNs, "AuthnStatement") == 0) {
+    return Status::Error(errors::kSamlStructure, "the Assertion has no AuthnStatement");
+  }
   for (const char* unique : {"Subject", "Conditions"}) {
     if (xml::CountChildren(signed_assertion, kAssertionNs, unique) != 1) {
       return Status::Error(errors::kSamlStructure,

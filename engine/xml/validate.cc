@@ -261,8 +261,11 @@ Status TreeValidator::RecordIds(pugi::xml_node el) {
     const std::string_view name = a.name();
     if (!IsIdLikeName(name)) continue;
     const std::string_view value = a.value();
-    if (name == "ID" && !IsNcName(value)) {
-      return Status::Error(errors::kXmlBadId, Where(el, a) + ": ID value is not an NCName");
+    // Real IdPs send UUIDs that start with a digit, so the NCName start rule is relaxed; every
+    // character must still be an NCName character (no spaces, quotes or XPath syntax: B11).
+    if (name == "ID" && (value.empty() || !IsNcName("_" + std::string(value)))) {
+      return Status::Error(errors::kXmlBadId,
+                           Where(el, a) + ": ID value is empty or holds non-name characters");
     }
     if (!ids_.emplace(std::string(value), el).second) {
       return Status::Error(errors::kXmlDuplicateId,

@@ -1,0 +1,103 @@
+// Namespace-aware reading and whole-text extraction (DR11, DR12, SECURITY.md §4.2 trap 1).
+#include <string>
+
+#include <boost/test/unit_test.hpp>
+
+#include "engine/xml/document.h"
+
+namespace claimgate::xml {
+namespace {
+
+constexpr std::string_view kSaml = "urn:oasis:names:tc:SAML:2.0:assertion";
+constexpr std::string_view kSamlp = "urn:oasis:names:tc:SAML:2.0:protocol";
+
+Document ParseOk(std::string_view xml, bool allow_pi = false) {
+  ParseOptions options;
+  options.allow_processing_instructions = allow_pi;
+  Result<Document> doc = Document::Parse(xml, options);
+  BOOST_REQUIRE_MESSAGE(doc.ok(), doc.status().code() << ": " << doc.status().message());
+  return std::move(doc).value();
+}
+
+BOOST_AUTO_TEST_SUITE(names)
+
+BOOST_AUTO_TEST_CASE(matches_by_uri_not_prefix) {
+  Document okta = ParseOk(
+      "<saml2p:Response xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\">"
+      "<saml2:Assertion xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\"/>"
+      "<saml:Assertion xmlns:saml=\"urn:attacker\"/>"
+      "<Assertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\"/></saml2p:Response>");
+  const pugi::xml_node response = okta.root();
+  BOOST_TEST(Is(response, kSamlp, "Response"));
+  BOOST_TEST(!Is(response, kSaml, "Response"));
+  BOOST_TEST(CountChildren(response, kSaml, "Assertion") == 2u);
+  BOOST_TEST(std::string(Child(response, kSaml, "Assertion").name()) == "saml2:Assertion");
+  BOOST_TEST(Children(response, "urn:attacker", "Assertion").size() == 1u);
+  BOOST_TEST(NamespaceUri(response.last_child()) == kSaml);
+  BOOST_TEST(LocalName(response.last_child()) == "Assertion");
+}
+
+BOOST_AUTO_TEST_CASE(rebinding_inside_and_undeclaration) {
+  Document doc = ParseOk(
+      "<s:A xmlns:s=\"urn:oasis:names:tc:SAML:2.0:assertion\" xmlns=\"urn:d\">"
+      "<s:Subject xmlns:s=\"urn:x\"><s:NameID/></s:Subject><B><C xmlns=\"\"/></B></s:A>");
+  const pugi::xml_node subject = doc.root().first_child();
+  BOOST_TEST(!Is(subject, kSaml, "Subject"));
+  BOOST_TEST(Is(subject.first_child(), "urn:x", "NameID"));
+  const pugi::xml_node b = subject.next_sibling();
+  BOOST_TEST(Is(b, "urn:d", "B"));
+  BOOST_TEST(Is(b.first_child(), "", "C"));
+  std::string uri;
+  BOOST_TEST(LookupNamespace(b, "s", &uri));
+  BOOST_TEST(uri == kSaml);
+  BOOST_TEST(LookupNamespace(b, "", &uri));
+  BOOST_TEST(uri == "urn:d");
+  BOOST_TEST(!LookupNamespace(b.first_child(), "", &uri));
+  BOOST_TEST(!LookupNamespace(b, "nope", &uri));
+  BOOST_TEST(LookupNamespace(b, "xml", &uri));
+  BOOST_TEST(uri == "http://www.w3.org/XML/1998/namespace");
+}
+
+BOOST_AUTO_TEST_CASE(attributes) {
+  Document doc = ParseOk(
+      "<a xmlns=\"urn:d\" xmlns:p=\"urn:p\" ID=\"_1\" p:ID=\"x\" xml:lang=\"en\"/>");
+  const pugi::xml_node a = doc.root();
+  BOOST_TEST(std::string(Attr(a, "ID").value()) == "_1");
+  BOOST_TEST(Attr(a, "p:ID").empty());
+  BOOST_TEST(Attr(a, "xmlns").empty());
+  BOOST_TEST(Attr(a, "missing").empty());
+  for (pugi::xml_attribute attr = a.first_attribute(); attr; attr = attr.next_attribute()) {
+    const std::string name = attr.name();
+    if (name == "ID") BOOST_TEST(AttributeNamespace(a, attr) == "");  // default ns not applied
+    if (name == "p:ID") BOOST_TEST(AttributeNamespace(a, attr) == "urn:p");
+    if (name == "xml:lang") {
+      BOOST_TEST(AttributeNamespace(a, attr) == "http://www.w3.org/XML/1998/namespace");
+      BOOST_TEST(LocalName(attr) == "lang");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(text_reads_every_piece) {
+  // D01-D03: pugixml child_value() would return only "user@corp.com".
+  BOOST_TEST(Text(ParseOk("<N>user@corp.com<!---->.evil.com</N>").root()) ==
+             "user@corp.com.evil.com");
+  BOOST_TEST(Text(ParseOk("<N>user@corp.com<![CDATA[.evil.com]]></N>").root()) ==
+             "user@corp.com.evil.com");
+  BOOST_TEST(Text(ParseOk("<N>user@corp.com<?x .y?>.evil.com</N>", true).root()) ==
+             "user@corp.com.evil.com");
+  BOOST_TEST(Text(ParseOk("<N>a<b>x</b>c</N>").root()) == "ac");
+  BOOST_TEST(Text(ParseOk("<N/>").root()) == "");
+  BOOST_TEST(HasElementChildren(ParseOk("<N>a<b/></N>").root()));
+  BOOST_TEST(!HasElementChildren(ParseOk("<N>a<!--b--></N>").root()));
+}
+
+BOOST_AUTO_TEST_CASE(whitespace_text_is_kept) {
+  Document doc = ParseOk("<a>\n  <b/>\n</a>");
+  BOOST_TEST(doc.root().first_child().type() == pugi::node_pcdata);
+  BOOST_TEST(Text(doc.root()) == "\n  \n");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace claimgate::xml
