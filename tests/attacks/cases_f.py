@@ -189,6 +189,12 @@ def good_cases():
         c.append(Case("good." + name, "baseline", good.spec,
                       lambda t, post=good.post: post(t), accept(good.subject, good.attrs),
                       "genuine, must be accepted", args=good.args, cert=good.key))
+    nfd = "e\u0301lise@example.com"
+    padded = [("displayName", ["  two  spaces  ", "\ttab"]), ("email", ["alice@example.com"])]
+    c += [Case("good.nfd_subject_not_normalized", "baseline", G.entra(nameid=nfd), same,
+               accept(nfd), "identifiers compare exactly; no Unicode normalization (H05)"),
+          Case("good.whitespace_kept_in_values", "baseline", G.entra(attributes=padded), same,
+               accept(attrs=dict(padded)), "whole text, whitespace included")]
     okta_b64 = lambda t: base64.b64encode(t.encode("utf-8"))  # noqa: E731
     c += [Case("good.base64", "baseline", "okta", okta_b64, accept(),
                "SAMLResponse form value"),
