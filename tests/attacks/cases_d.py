@@ -149,6 +149,18 @@ def d_cases():
         row = "D12" if "amp" in name else "D10"
         c.append(Case("d10.%s" % name, row, "entra", _nameid(inner), reject(code),
                       "NameID %r" % inner))
+    c += [Case("d10.char_refs_decoded_in_nameid", "D10", "entra",
+               _nameid("&#97;lice&#x40;example.com"), accept(),
+               "char refs change nothing under c14n: the signature holds and the value is "
+               "decoded (alice@example.com), never the raw reference text"),
+          Case("d10.char_refs_decoded_in_attribute", "D10", "entra",
+               _sub(">Alice<", ">Al&#105;ce<"), accept(attrs={"firstName": ["Alice"]}),
+               "same in an AttributeValue"),
+          Case("d10.escapes_rewritten_equivalently", "D10",
+               G.entra(attributes=[("firstName", ["A&<>\"'"])]),
+               _sub("A&amp;&lt;&gt;\"'<", "A&#38;&#60;>&quot;&apos;<"),
+               accept(attrs={"firstName": ["A&<>\"'"]}),
+               "other spellings of the same characters: same c14n, same decoded value")]
     c.append(Case("d10.nul_in_id", "D10", "entra",
                   _sub('ID="_a0a1b2c3d4"', 'ID="_a0a1b2c3d4&#0;x"'),
                   reject("xml.bad_reference"), "&#0; inside an ID"))

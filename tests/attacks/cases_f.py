@@ -8,7 +8,7 @@ responses (F06) need storage and connection policy: `process` tests them, not th
 import base64
 
 import mut as M
-from case import B, Case, G, accept, reject, same
+from case import B, Case, G, S, accept, reject, same
 
 LATE = "2026-01-15T11:50:00Z"
 FUTURE = "2026-01-15T12:30:00Z"
@@ -103,6 +103,19 @@ def f_cases():
           Case("f07.expected_idp_differs", "F07", "okta", same, reject("issuer.mismatch"),
                "--idp-entity-id names another IdP", args=["--idp-entity-id", "urn:other-idp"],
                entity_id=False),
+          Case("f07.unsigned_response_issuer_forged", "F07", "entra", M.replace(
+              '<Issuer xmlns="%s">%s</Issuer>' % (B.NS_A, B.IDP),
+              '<Issuer xmlns="%s">https://other-idp.test</Issuer>' % B.NS_A),
+               reject("issuer.inconsistent"), "the unsigned Response names another IdP",
+               entity_id=False),
+          Case("d14.nameid_with_element_child", "D14", S.DocSpec(
+              G.p(), S.sig_spec(), S.sig_spec(), raw=B.build(G.p()).replace(
+                  ">alice@example.com</saml2:NameID>",
+                  ">alice<saml2:Foo/>@example.com</saml2:NameID>")), same,
+               reject("saml.structure"), "IdP-signed NameID with an element child (DR12)"),
+          Case("e03.base64_url_alphabet", "E03", "okta",
+               lambda t: base64.urlsafe_b64encode(t.encode("utf-8") + b" " * 40),
+               reject("input.bad_base64"), "URL-safe alphabet is not the form encoding"),
           Case("f02.now_far_after", "F02", "okta", same, reject("time.expired"),
                "same good response one hour later", now="2026-01-15T13:00:00Z"),
           Case("f02.clock_skew_zero", "F02", ok(not_after="2026-01-15T11:59:00Z"), same,
@@ -176,6 +189,12 @@ def good_cases():
         c.append(Case("good." + name, "baseline", good.spec,
                       lambda t, post=good.post: post(t), accept(good.subject, good.attrs),
                       "genuine, must be accepted", args=good.args, cert=good.key))
+    nfd = "e\u0301lise@example.com"
+    padded = [("displayName", ["  two  spaces  ", "\ttab"]), ("email", ["alice@example.com"])]
+    c += [Case("good.nfd_subject_not_normalized", "baseline", G.entra(nameid=nfd), same,
+               accept(nfd), "identifiers compare exactly; no Unicode normalization (H05)"),
+          Case("good.whitespace_kept_in_values", "baseline", G.entra(attributes=padded), same,
+               accept(attrs=dict(padded)), "whole text, whitespace included")]
     okta_b64 = lambda t: base64.b64encode(t.encode("utf-8"))  # noqa: E731
     c += [Case("good.base64", "baseline", "okta", okta_b64, accept(),
                "SAMLResponse form value"),
