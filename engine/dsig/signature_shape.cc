@@ -13,6 +13,7 @@ namespace {
 constexpr std::string_view kExcC14nNs = "http://www.w3.org/2001/10/xml-exc-c14n#";
 constexpr std::size_t kMaxKeyInfoElements = 64;
 constexpr std::size_t kMaxCertificateBytes = 16 * 1024;
+constexpr std::size_t kMaxInclusivePrefixes = 64;  // c14n work grows with the list (E04)
 
 Status Shape(std::string message) {
   return Status::Error(errors::kSignatureShape, std::move(message));
@@ -87,6 +88,9 @@ Status ReadInclusivePrefixes(pugi::xml_node el, const ErrorCode& code, std::stri
     std::size_t j = i;
     while (j < list.size() && !IsWhitespace(std::string_view(&list[j], 1))) ++j;
     if (j > i) prefixes->push_back(list.substr(i, j - i));
+    if (prefixes->size() > kMaxInclusivePrefixes) {
+      return Status::Error(code, std::string(what) + " lists too many inclusive prefixes");
+    }
     i = j;
   }
   return Status::Ok();
