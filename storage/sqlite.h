@@ -97,6 +97,8 @@ class Db {
   // Rows changed by the last INSERT/UPDATE/DELETE.
   std::int64_t Changes() const;
   std::int64_t LastInsertId() const;
+  // How many prepared statements the cache holds (each distinct SQL text once).
+  std::size_t cached_statements() const { return cache_.size(); }
   const DbOptions& options() const { return options_; }
   const std::string& path() const { return path_; }
 

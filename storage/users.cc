@@ -129,9 +129,15 @@ Result<std::int64_t> CreateUser(Txn& txn, const NewUser& user, TimePoint now) {
                  .Bind(7, when)
                  .Bind(8, user.record_login ? when : std::string())
                  .Run();
-  if (s.Is(errors::kStorageConstraint)) {  // the only foreign key: connection
-    return Status::Error(errors::kProvisioningUnknownConnection,
-                         "no connection named '" + user.connection + "'");
+  if (s.Is(errors::kStorageConstraint)) {
+    // The foreign key (connection) is the expected cause; anything else stays storage.constraint.
+    Result<Query> c = txn.db().Prepare("SELECT 1 FROM connections WHERE name = ?1");
+    if (!c.ok()) return c.status();
+    Result<bool> row = c->Bind(1, user.connection).Step();
+    if (row.ok() && !*row) {
+      return Status::Error(errors::kProvisioningUnknownConnection,
+                           "no connection named '" + user.connection + "'");
+    }
   }
   if (!s.ok()) return s;
   return txn.db().LastInsertId();
