@@ -14,5 +14,7 @@ struct CliContext {
 
 // Each command lives in its own cmd_<name>.cc and registers itself on the root app.
 void AddErrorCodesCommand(CLI::App& app, CliContext& ctx);
+void AddUsersCommand(CLI::App& app, CliContext& ctx);
+void AddAuditCommand(CLI::App& app, CliContext& ctx);
 
 }  // namespace claimgate::cli
