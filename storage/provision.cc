@@ -148,6 +148,8 @@ Result<Applied> ApplyLogin(Txn& txn, const ProvisionRequest& r, const std::optio
 Result<ProvisionOutcome> DecideAndCommit(Db& db, const ProvisionRequest& r, TimePoint now) {
   Result<Txn> txn = Txn::BeginImmediate(db);
   if (!txn.ok()) return txn.status();
+  // Expired replay entries and spent requests go first (an index range scan; usually empty).
+  if (Result<std::int64_t> pruned = PruneExpired(*txn, now); !pruned.ok()) return pruned.status();
   Status replay = CheckAndRecordAssertion(*txn, r.connection, r.assertion_id, r.replay_until, now);
   if (!replay.ok()) return replay;
   Result<std::optional<User>> user = FindUser(db, r.connection, r.subject);

@@ -58,7 +58,7 @@ struct ProvisionOutcome {
 };
 
 // Decides and records one login at `now`:
-//   1. replay: CheckAndRecordAssertion (replay.detected);
+//   1. replay: PruneExpired, then CheckAndRecordAssertion (replay.detected);
 //   2. enforced domains (provisioning.domain_not_allowed);
 //   3. account: found → disabled? (provisioning.user_disabled) else update per `policies`;
 //      unknown → create (jit; jit-idp-initiated when !solicited) with default_permissions, or

@@ -157,6 +157,17 @@ BOOST_AUTO_TEST_CASE(replay_is_rejected_and_changes_nothing) {
   BOOST_TEST(Provision(db, replayed, At("2026-01-01T00:10:00Z")).status.ok());
 }
 
+BOOST_AUTO_TEST_CASE(each_login_prunes_expired_replay_entries) {
+  TempDir dir;
+  Db db = OpenDb(dir);
+  BOOST_REQUIRE(Provision(db, Login("alice", "_a1"), T0()).status.ok());  // until 00:10
+  ProvisionRequest later = Login("bob", "_b1");
+  later.replay_until = At("2026-01-01T01:00:00Z");
+  BOOST_REQUIRE(Provision(db, later, At("2026-01-01T00:10:00Z")).status.ok());
+  BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM replay WHERE assertion_id = '_a1'") == 0);
+  BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM replay WHERE assertion_id = '_b1'") == 1);
+}
+
 BOOST_AUTO_TEST_CASE(existing_only_rejects_unknown_and_accepts_added_users) {
   TempDir dir;
   Db db = OpenDb(dir);
