@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <set>
@@ -52,6 +53,16 @@ std::vector<std::string> Lines(const std::string& file) {
   std::vector<std::string> out;
   for (std::string line; std::getline(in, line);) out.push_back(line);
   return out;
+}
+
+// Waits (up to 20 s) until `file` holds something: the helper has committed a login.
+bool WaitForOutput(const std::string& file) {
+  for (int i = 0; i < 20000; ++i) {
+    std::error_code ec;
+    if (std::filesystem::file_size(file, ec) > 0 && !ec) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
 }
 
 // The assertion IDs of the accepted login rows.
@@ -117,14 +128,16 @@ BOOST_AUTO_TEST_CASE(sigkill_at_random_moments_loses_nothing_committed) {
   std::uniform_int_distribution<int> delay_ms(0, 120);
   std::set<std::string> printed;
   for (int round = 0; round < kRounds; ++round) {
-    // Two writers per round, killed at different moments (one may be mid-commit).
+    // Two writers per round. A is killed at a random moment after its start (possibly while
+    // opening or migrating); B at a random moment after its first commit, mid-stream.
     const std::string out_a = dir.File("a" + std::to_string(round));
     const std::string out_b = dir.File("b" + std::to_string(round));
     const pid_t a = StartHelper(db_path, 2 * round, 1000000, 37, out_a);
     const pid_t b = StartHelper(db_path, 2 * round + 1, 1000000, 37, out_b);
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
     ::kill(a, SIGKILL);
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng) / 4));
+    BOOST_TEST(WaitForOutput(out_b));
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng) / 2));
     ::kill(b, SIGKILL);
     BOOST_TEST(WaitExit(a) == 128 + SIGKILL);
     BOOST_TEST(WaitExit(b) == 128 + SIGKILL);
