@@ -59,8 +59,8 @@ int Run(const std::string& dir, long n, bool full) {
   if (!db.ok()) return 1;
   {
     claimgate::Result<storage::Txn> txn = storage::Txn::BeginImmediate(*db);
-    if (!txn.ok() || !storage::PutConnection(*txn, "bench", "{}", claimgate::SystemClock().Now())
-                          .ok() ||
+    if (!txn.ok() ||
+        !storage::PutConnection(*txn, "bench", "{}", claimgate::SystemClock().Now()).ok() ||
         !txn->Commit().ok()) {
       return 1;
     }
@@ -68,9 +68,10 @@ int Run(const std::string& dir, long n, bool full) {
   const double created = Phase(*db, n, 0);
   const double returning = Phase(*db, n, 1);
   if (created < 0 || returning < 0) return 1;
-  std::printf("journal_mode=WAL synchronous=%-6s busy_timeout=%dms  new users: %8.0f/s  "
-              "returning users: %8.0f/s  (%ld each, one transaction per login)\n",
-              full ? "FULL" : "NORMAL", options.busy_timeout_ms, created, returning, n);
+  std::printf(
+      "journal_mode=WAL synchronous=%-6s busy_timeout=%dms  new users: %8.0f/s  "
+      "returning users: %8.0f/s  (%ld each, one transaction per login)\n",
+      full ? "FULL" : "NORMAL", options.busy_timeout_ms, created, returning, n);
   return 0;
 }
 

@@ -30,12 +30,18 @@ nlohmann::json EntryJson(const storage::AuditEntry& e) {
   const storage::AuditRecord& r = e.record;
   nlohmann::json detail = nlohmann::json::parse(r.detail, nullptr, /*allow_exceptions=*/false);
   if (detail.is_discarded()) detail = r.detail;
-  return {{"id", e.id},          {"time", e.time},
-          {"connection", r.connection}, {"event", r.event},
-          {"decision", r.decision},     {"error_code", r.error_code},
-          {"subject", r.subject},       {"assertion_id", r.assertion_id},
-          {"issuer", r.issuer},         {"client_addr", r.client_addr},
-          {"detail", detail},           {"prev_hash", e.prev_hash},
+  return {{"id", e.id},
+          {"time", e.time},
+          {"connection", r.connection},
+          {"event", r.event},
+          {"decision", r.decision},
+          {"error_code", r.error_code},
+          {"subject", r.subject},
+          {"assertion_id", r.assertion_id},
+          {"issuer", r.issuer},
+          {"client_addr", r.client_addr},
+          {"detail", detail},
+          {"prev_hash", e.prev_hash},
           {"hash", e.hash}};
 }
 
@@ -90,7 +96,9 @@ int Verify(CliContext& ctx, bool json) {
   Result<storage::AuditVerification> v = storage::VerifyAudit(*db);
   if (!v.ok()) return ReportError(v.status());
   if (json) {
-    std::cout << Dump({{"ok", v->ok}, {"rows", v->rows}, {"broken_id", v->broken_id},
+    std::cout << Dump({{"ok", v->ok},
+                       {"rows", v->rows},
+                       {"broken_id", v->broken_id},
                        {"reason", v->reason}})
               << "\n";
   } else if (v->ok) {

@@ -26,12 +26,16 @@ struct UserArgs {
 nlohmann::json UserJson(const storage::User& u) {
   nlohmann::json attributes = nlohmann::json::object();
   for (const auto& [name, values] : u.attributes) attributes[name] = values;
-  return {{"id", u.id},           {"connection", u.connection},
-          {"subject", u.subject}, {"email", u.email},
-          {"attributes", attributes}, {"permissions", u.permissions},
+  return {{"id", u.id},
+          {"connection", u.connection},
+          {"subject", u.subject},
+          {"email", u.email},
+          {"attributes", attributes},
+          {"permissions", u.permissions},
           {"status", storage::UserStatusName(u.status)},
           {"origin", storage::UserOriginName(u.origin)},
-          {"created", u.created}, {"updated", u.updated},
+          {"created", u.created},
+          {"updated", u.updated},
           {"last_login", u.last_login}};
 }
 
@@ -57,9 +61,9 @@ int List(CliContext& ctx, const UserArgs& a) {
                     storage::UserStatusName(u.status), storage::UserOriginName(u.origin), perms,
                     u.last_login.empty() ? "-" : u.last_login});
   }
-  PrintTable({"ID", "CONNECTION", "SUBJECT", "EMAIL", "STATUS", "ORIGIN", "PERMISSIONS",
-              "LAST LOGIN"},
-             rows);
+  PrintTable(
+      {"ID", "CONNECTION", "SUBJECT", "EMAIL", "STATUS", "ORIGIN", "PERMISSIONS", "LAST LOGIN"},
+      rows);
   return kExitAccepted;
 }
 
@@ -69,17 +73,17 @@ int Show(CliContext& ctx, const UserArgs& a) {
   Result<std::optional<storage::User>> u = storage::FindUser(*db, a.connection, a.subject);
   if (!u.ok()) return ReportError(u.status());
   if (!*u) {
-    return ReportError(Status::Error(errors::kStorageNotFound, "no user '" + a.subject +
-                                                                   "' on connection '" +
-                                                                   a.connection + "'"));
+    return ReportError(
+        Status::Error(errors::kStorageNotFound,
+                      "no user '" + a.subject + "' on connection '" + a.connection + "'"));
   }
   std::cout << Dump(UserJson(**u), 2) << "\n";
   return kExitAccepted;
 }
 
 int Add(CliContext& ctx, const UserArgs& a) {
-  storage::NewUser n{a.connection, a.subject, a.email, {}, a.permissions,
-                     storage::UserOrigin::kAdmin, false};
+  storage::NewUser n{
+      a.connection, a.subject, a.email, {}, a.permissions, storage::UserOrigin::kAdmin, false};
   for (const std::string& kv : a.attributes) {
     const std::size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -114,7 +118,8 @@ int EditPermission(CliContext& ctx, const UserArgs& a, bool grant) {
       grant ? storage::AdminGrantPermission(*db, a.connection, a.subject, a.permission, now)
             : storage::AdminRevokePermission(*db, a.connection, a.subject, a.permission, now);
   if (!changed.ok()) return ReportError(changed.status());
-  std::cout << Dump({{"subject", a.subject}, {"permission", a.permission},
+  std::cout << Dump({{"subject", a.subject},
+                     {"permission", a.permission},
                      {grant ? "granted" : "revoked", *changed}})
             << "\n";
   return kExitAccepted;
@@ -147,8 +152,9 @@ void AddUsersCommand(CLI::App& app, CliContext& ctx) {
   add->add_option("--permission", a->permissions, "A permission to grant (repeatable)");
   add->add_option("--attribute", a->attributes, "NAME=VALUE worker attribute (repeatable)");
   add->callback([&ctx, a] { ctx.exit_code = Add(ctx, *a); });
-  Target(users, "disable", "Disable an account: its logins are rejected", *a)
-      ->callback([&ctx, a] { ctx.exit_code = SetStatus(ctx, *a, storage::UserStatus::kDisabled); });
+  Target(users, "disable", "Disable an account: its logins are rejected", *a)->callback([&ctx, a] {
+    ctx.exit_code = SetStatus(ctx, *a, storage::UserStatus::kDisabled);
+  });
   Target(users, "enable", "Enable a disabled account", *a)->callback([&ctx, a] {
     ctx.exit_code = SetStatus(ctx, *a, storage::UserStatus::kActive);
   });

@@ -30,11 +30,11 @@ Result<bool> EditPermission(Db& db, const std::string& connection, const std::st
   Result<bool> changed = grant ? GrantPermission(*txn, connection, subject, permission, now)
                                : RevokePermission(*txn, connection, subject, permission, now);
   if (!changed.ok() || !*changed) return changed;
-  Result<AuditEntry> row = AppendAudit(
-      *txn,
-      AdminRecord(connection, subject, grant ? "user.grant" : "user.revoke",
-                  {{"permission", permission}}),
-      now);
+  Result<AuditEntry> row =
+      AppendAudit(*txn,
+                  AdminRecord(connection, subject, grant ? "user.grant" : "user.revoke",
+                              {{"permission", permission}}),
+                  now);
   if (!row.ok()) return row.status();
   if (Status s = txn->Commit(); !s.ok()) return s;
   return true;
@@ -51,9 +51,9 @@ Result<std::int64_t> AdminAddUser(Db& db, const NewUser& user, TimePoint now) {
   if (!id.ok()) return id.status();
   Result<AuditEntry> row = AppendAudit(
       *txn,
-      AdminRecord(user.connection, user.subject, "user.add",
-                  {{"email", user.email},
-                   {"permissions", internal::StringsToJson(user.permissions)}}),
+      AdminRecord(
+          user.connection, user.subject, "user.add",
+          {{"email", user.email}, {"permissions", internal::StringsToJson(user.permissions)}}),
       now);
   if (!row.ok()) return row.status();
   if (Status s = txn->Commit(); !s.ok()) return s;
@@ -71,9 +71,8 @@ Status AdminSetUserStatus(Db& db, const std::string& connection, const std::stri
   return txn->Commit();
 }
 
-Result<bool> AdminGrantPermission(Db& db, const std::string& connection,
-                                  const std::string& subject, const std::string& permission,
-                                  TimePoint now) {
+Result<bool> AdminGrantPermission(Db& db, const std::string& connection, const std::string& subject,
+                                  const std::string& permission, TimePoint now) {
   return EditPermission(db, connection, subject, permission, /*grant=*/true, now);
 }
 

@@ -24,9 +24,8 @@ Status AdminSetUserStatus(Db& db, const std::string& connection, const std::stri
 
 // Grants / revokes one permission; audits "user.grant" / "user.revoke" when something changed.
 // Returns whether it did. storage.not_found, storage.invalid_argument.
-Result<bool> AdminGrantPermission(Db& db, const std::string& connection,
-                                  const std::string& subject, const std::string& permission,
-                                  TimePoint now);
+Result<bool> AdminGrantPermission(Db& db, const std::string& connection, const std::string& subject,
+                                  const std::string& permission, TimePoint now);
 Result<bool> AdminRevokePermission(Db& db, const std::string& connection,
                                    const std::string& subject, const std::string& permission,
                                    TimePoint now);

@@ -107,10 +107,19 @@ Result<AuditEntry> AppendAudit(Txn& txn, const AuditRecord& record, TimePoint no
                                      "?12, ?13)");
   if (!q.ok()) return q.status();
   const AuditRecord& r = e.record;
-  Status s = q->Bind(1, e.id).Bind(2, e.time).Bind(3, r.connection).Bind(4, r.event)
-                 .Bind(5, r.decision).Bind(6, r.error_code).Bind(7, r.subject)
-                 .Bind(8, r.assertion_id).Bind(9, r.issuer).Bind(10, r.client_addr)
-                 .Bind(11, r.detail).Bind(12, e.prev_hash).Bind(13, e.hash)
+  Status s = q->Bind(1, e.id)
+                 .Bind(2, e.time)
+                 .Bind(3, r.connection)
+                 .Bind(4, r.event)
+                 .Bind(5, r.decision)
+                 .Bind(6, r.error_code)
+                 .Bind(7, r.subject)
+                 .Bind(8, r.assertion_id)
+                 .Bind(9, r.issuer)
+                 .Bind(10, r.client_addr)
+                 .Bind(11, r.detail)
+                 .Bind(12, e.prev_hash)
+                 .Bind(13, e.hash)
                  .Run();
   if (!s.ok()) return s;
   Result<Query> h = txn.db().Prepare(

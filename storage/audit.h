@@ -33,8 +33,8 @@ inline constexpr char kGenesisHash[] =
 // What a caller records; id, time and hashes are filled in by AppendAudit.
 struct AuditRecord {
   std::string connection;
-  std::string event;     // "login", "user.add", "user.disable", ...
-  std::string decision;  // "accepted" | "rejected" (logins), "applied" (admin changes)
+  std::string event;       // "login", "user.add", "user.disable", ...
+  std::string decision;    // "accepted" | "rejected" (logins), "applied" (admin changes)
   std::string error_code;  // "" when accepted
   std::string subject;
   std::string assertion_id;
@@ -61,9 +61,9 @@ Result<AuditEntry> AppendAudit(Txn& txn, const AuditRecord& record, TimePoint no
 
 struct AuditVerification {
   bool ok = true;
-  std::int64_t rows = 0;          // rows read
-  std::int64_t broken_id = 0;     // first row at fault (0 when ok, or when only the head is off)
-  std::string reason;             // why, for people
+  std::int64_t rows = 0;       // rows read
+  std::int64_t broken_id = 0;  // first row at fault (0 when ok, or when only the head is off)
+  std::string reason;          // why, for people
 };
 
 // Walks the chain from genesis in id order: ids contiguous from 1, prev_hash equal to the

@@ -16,13 +16,14 @@ std::string StringsToJson(const std::vector<std::string>& values);
 Result<std::vector<std::string>> StringsFromJson(std::string_view json);
 
 // The detail object of a login audit row, keys sorted:
-// {"action": ..., "attributes": <diff>, "email": {"from", "to"}?, "message": "..."?, "permissions": [...]?,
+// {"action": ..., "attributes": <diff>, "email": {"from", "to"}?, "message": "..."?, "permissions":
+// [...]?,
 //  "rules": <explanation>?}. `rules_explanation` is embedded as JSON when it parses, else as a
 // string. Empty pieces are omitted.
 struct LoginDetail {
-  std::string action;               // created | updated | unchanged; "" on rejection
-  std::string attribute_diff_json;  // AttributeDiffJson(), "" = none
-  std::string email_from, email_to;  // both empty = unchanged
+  std::string action;                            // created | updated | unchanged; "" on rejection
+  std::string attribute_diff_json;               // AttributeDiffJson(), "" = none
+  std::string email_from, email_to;              // both empty = unchanged
   std::vector<std::string> permissions_granted;  // on create
   std::string rules_explanation;
   std::string message;  // the rejection's message

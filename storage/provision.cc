@@ -59,13 +59,15 @@ Status Admit(const ProvisionRequest& r, const std::optional<User>& user) {
   }
   if (r.mode == ProvisioningMode::kExistingOnly) {
     return Status::Error(errors::kProvisioningUnknownUser,
-                         "user '" + r.subject + "' does not exist and the connection creates "
-                         "no accounts (existing-only)");
+                         "user '" + r.subject +
+                             "' does not exist and the connection creates "
+                             "no accounts (existing-only)");
   }
   if (r.mode == ProvisioningMode::kJitIdpInitiated && r.solicited) {
     return Status::Error(errors::kProvisioningSpInitiatedJit,
-                         "user '" + r.subject + "' does not exist; accounts are created only "
-                         "from IdP-initiated sign-on");
+                         "user '" + r.subject +
+                             "' does not exist; accounts are created only "
+                             "from IdP-initiated sign-on");
   }
   return Status::Ok();
 }
@@ -115,12 +117,16 @@ Result<Applied> ApplyLogin(Txn& txn, const ProvisionRequest& r, const std::optio
   Applied a;
   a.detail.rules_explanation = r.rules_explanation;
   const AttributeUpdate update = ApplyAttributePolicy(
-      user ? std::optional<AttributeValues>(user->attributes) : std::nullopt, r.worker,
-      r.policies);
+      user ? std::optional<AttributeValues>(user->attributes) : std::nullopt, r.worker, r.policies);
   a.detail.attribute_diff_json = AttributeDiffJson(update.diff);
   if (!user) {
-    NewUser n{r.connection, r.subject, r.email, update.stored, r.default_permissions,
-              UserOrigin::kJit, /*record_login=*/true};
+    NewUser n{r.connection,
+              r.subject,
+              r.email,
+              update.stored,
+              r.default_permissions,
+              UserOrigin::kJit,
+              /*record_login=*/true};
     Result<std::int64_t> id = CreateUser(txn, n, now);
     if (!id.ok()) return id.status();
     a.action = ProvisionAction::kCreated;

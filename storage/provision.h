@@ -30,17 +30,17 @@ Result<ProvisioningMode> ParseProvisioningMode(std::string_view text);
 struct ProvisionRequest {
   std::string connection;
   ProvisioningMode mode = ProvisioningMode::kJit;
-  std::string subject;       // NameID
-  std::string email;         // the mapped email ("" when the rules produce none)
+  std::string subject;  // NameID
+  std::string email;    // the mapped email ("" when the rules produce none)
   std::string issuer;
   std::string assertion_id;
-  TimePoint replay_until{};  // the assertion's NotOnOrAfter plus the clock skew
-  AttributeValues worker;    // the mapped worker attributes
+  TimePoint replay_until{};                      // the assertion's NotOnOrAfter plus the clock skew
+  AttributeValues worker;                        // the mapped worker attributes
   std::vector<std::string> default_permissions;  // granted on creation
   AttributePolicies policies;                    // for returning users ("email" included)
   std::vector<std::string> enforced_domains;     // empty = any; else the email's domain must match
-  bool solicited = false;    // the response answers an AuthnRequest (SP-initiated)
-  std::string client_addr;   // "" when unknown
+  bool solicited = false;         // the response answers an AuthnRequest (SP-initiated)
+  std::string client_addr;        // "" when unknown
   std::string rules_explanation;  // JSON from the rules stage, embedded in the audit detail
   // Non-ok when an earlier stage rejected the login: Provision then only writes the rejected
   // audit row (no replay entry, no account change) and returns this status.
@@ -52,7 +52,7 @@ const char* ProvisionActionName(ProvisionAction a);  // "created" | ... | "none"
 
 struct ProvisionOutcome {
   ProvisionAction action = ProvisionAction::kNone;  // kNone whenever status is not ok
-  std::int64_t user_id = 0;   // the account signed in (0 when rejected)
+  std::int64_t user_id = 0;                         // the account signed in (0 when rejected)
   std::int64_t audit_id = 0;  // the audit row written (0 only if even that failed)
   Status status;              // ok = accepted
 };

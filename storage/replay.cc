@@ -28,9 +28,9 @@ Status CheckAndRecordAssertion(Txn& txn, const std::string& connection,
     if (!row.ok()) return row.status();
     // An entry lives while now < expires_at, the same half-open window as NotOnOrAfter.
     if (*row && ToMicros(now) < q->Int(0)) {
-      return Status::Error(errors::kReplayDetected,
-                           "assertion ID '" + assertion_id + "' was already used on connection '" +
-                               connection + "'");
+      return Status::Error(errors::kReplayDetected, "assertion ID '" + assertion_id +
+                                                        "' was already used on connection '" +
+                                                        connection + "'");
     }
   }
   Result<Query> ins = txn.db().Prepare(
@@ -54,9 +54,8 @@ Result<std::int64_t> PruneExpired(Txn& txn, TimePoint now) {
   return total;
 }
 
-Status CreatePendingRequest(Txn& txn, const std::string& connection,
-                            const std::string& request_id, const std::string& relay_state,
-                            TimePoint expires_at) {
+Status CreatePendingRequest(Txn& txn, const std::string& connection, const std::string& request_id,
+                            const std::string& relay_state, TimePoint expires_at) {
   if (request_id.empty()) {
     return Status::Error(errors::kStorageInvalidArgument, "request ID is empty");
   }
@@ -92,9 +91,9 @@ Result<std::string> ConsumePendingRequest(Txn& txn, const std::string& connectio
     Result<bool> row = q->Bind(1, connection).Bind(2, request_id).Step();
     if (!row.ok()) return row.status();
     if (!*row) {
-      return Status::Error(errors::kInResponseToUnknownRequest,
-                           "no pending request '" + request_id + "' on connection '" +
-                               connection + "'");
+      return Status::Error(
+          errors::kInResponseToUnknownRequest,
+          "no pending request '" + request_id + "' on connection '" + connection + "'");
     }
     if (q->Int(2) != 0) {
       return Status::Error(errors::kInResponseToRequestReused,

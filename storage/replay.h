@@ -27,9 +27,8 @@ Result<std::int64_t> PruneExpired(Txn& txn, TimePoint now);
 
 // Records an AuthnRequest ID sent for `connection`, valid until `expires_at`.
 // storage.constraint when the ID already exists; provisioning.unknown_connection.
-Status CreatePendingRequest(Txn& txn, const std::string& connection,
-                            const std::string& request_id, const std::string& relay_state,
-                            TimePoint expires_at);
+Status CreatePendingRequest(Txn& txn, const std::string& connection, const std::string& request_id,
+                            const std::string& relay_state, TimePoint expires_at);
 
 // Marks the request answered and returns its relay state. Exactly once: a second call fails
 // with in_response_to.request_reused; an unknown ID with in_response_to.unknown_request; one

@@ -78,11 +78,10 @@ constexpr const char* kMigrations[] = {kSchemaV1};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 Status TooNew(int found) {
-  return Status::Error(errors::kStorageSchemaTooNew,
-                       "database schema version " + std::to_string(found) +
-                           " is newer than this claimgate knows (" +
-                           std::to_string(kSchemaVersion) +
-                           "); use a newer claimgate, or another --db");
+  return Status::Error(
+      errors::kStorageSchemaTooNew,
+      "database schema version " + std::to_string(found) + " is newer than this claimgate knows (" +
+          std::to_string(kSchemaVersion) + "); use a newer claimgate, or another --db");
 }
 
 }  // namespace

@@ -56,8 +56,8 @@ Query& Query::Bind(int index, std::int64_t value) {
 }
 
 Query& Query::Bind(int index, std::string_view text) {
-  const int rc = ::sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                       SQLITE_UTF8);
+  const int rc =
+      ::sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
   return *this;
 }
@@ -83,8 +83,9 @@ Result<bool> Query::Step() {
 Status Query::Run() {
   Result<bool> row = Step();
   if (!row.ok()) return row.status();
-  if (*row) return Status::Error(errors::kStorageIo, "statement returned rows: " +
-                                                         std::string(::sqlite3_sql(stmt_)));
+  if (*row)
+    return Status::Error(errors::kStorageIo,
+                         "statement returned rows: " + std::string(::sqlite3_sql(stmt_)));
   return Status::Ok();
 }
 
@@ -97,9 +98,7 @@ std::string Query::Text(int column) const {
   return std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
 }
 
-bool Query::IsNull(int column) const {
-  return ::sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
+bool Query::IsNull(int column) const { return ::sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 // ---- Db --------------------------------------------------------------------------------------
 
@@ -119,15 +118,15 @@ Result<Db> Db::Open(const std::string& path, const DbOptions& options) {
   db.path_ = path;
   db.options_ = options;
   sqlite3* raw = nullptr;
-  const int rc = ::sqlite3_open_v2(path.c_str(), &raw,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                       SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-                                   nullptr);
+  const int rc = ::sqlite3_open_v2(
+      path.c_str(), &raw,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+      nullptr);
   db.handle_.reset(raw);  // even on failure the handle must be closed
   if (rc != SQLITE_OK) {
-    return Status::Error(errors::kStorageOpen, "cannot open database '" + path + "': " +
-                                                   (raw ? ::sqlite3_errmsg(raw)
-                                                        : ::sqlite3_errstr(rc)));
+    return Status::Error(errors::kStorageOpen,
+                         "cannot open database '" + path +
+                             "': " + (raw ? ::sqlite3_errmsg(raw) : ::sqlite3_errstr(rc)));
   }
   ::sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   // journal_mode=WAL needs a brief exclusive lock the first time; the busy timeout covers it.
@@ -168,8 +167,8 @@ std::int64_t Db::LastInsertId() const { return ::sqlite3_last_insert_rowid(handl
 Result<Txn> Txn::BeginImmediate(Db& db) {
   // The busy handler already waits inside BEGIN IMMEDIATE; the loop covers the cases where
   // SQLite returns SQLITE_BUSY without calling it (e.g. a WAL recovery in progress elsewhere).
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(db.options().begin_retry_ms);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(db.options().begin_retry_ms);
   std::chrono::milliseconds pause(1);
   while (true) {
     Status s = db.Exec("BEGIN IMMEDIATE");

@@ -60,8 +60,8 @@ Result<TimePoint> ParseTime(std::string_view s) {
                                    "time '" + std::string(s.substr(0, 64)) +
                                        "' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[.ffffff]Z");
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, frac = 0;
-  if (!Digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, mo) ||
-      s[7] != '-' || !Digits(s, 8, 2, d)) {
+  if (!Digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, mo) || s[7] != '-' ||
+      !Digits(s, 8, 2, d)) {
     return bad;
   }
   if (mo < 1 || mo > 12 || d < 1 || static_cast<unsigned>(d) > DaysInMonth(y, mo)) return bad;
@@ -82,8 +82,7 @@ Result<TimePoint> ParseTime(std::string_view s) {
     }
     if (pos + 1 != s.size() || s[pos] != 'Z') return bad;
   }
-  const std::int64_t days =
-      DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  const std::int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   const std::int64_t us = ((days * 86400 + h * 3600 + mi * 60 + se) * 1000000) + frac;
   return TimePoint(std::chrono::microseconds(us));
 }

@@ -111,9 +111,9 @@ Result<std::int64_t> CreateUser(Txn& txn, const NewUser& user, TimePoint now) {
   Result<std::optional<User>> existing = FindUser(txn.db(), user.connection, user.subject);
   if (!existing.ok()) return existing.status();
   if (*existing) {
-    return Status::Error(errors::kProvisioningUserExists,
-                         "user '" + user.subject + "' already exists on connection '" +
-                             user.connection + "'");
+    return Status::Error(
+        errors::kProvisioningUserExists,
+        "user '" + user.subject + "' already exists on connection '" + user.connection + "'");
   }
   Result<Query> q = txn.db().Prepare(
       "INSERT INTO users(connection, subject, email, attributes, permissions, status, origin, "
@@ -145,8 +145,8 @@ Result<std::int64_t> CreateUser(Txn& txn, const NewUser& user, TimePoint now) {
 
 Status UpdateUserProfile(Txn& txn, std::int64_t id, const std::string& email,
                          const AttributeValues& attributes, TimePoint now) {
-  Result<Query> q = txn.db().Prepare(
-      "UPDATE users SET email = ?2, attributes = ?3, updated = ?4 WHERE id = ?1");
+  Result<Query> q =
+      txn.db().Prepare("UPDATE users SET email = ?2, attributes = ?3, updated = ?4 WHERE id = ?1");
   if (!q.ok()) return q.status();
   Status s = q->Bind(1, id)
                  .Bind(2, email)

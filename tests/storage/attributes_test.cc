@@ -30,8 +30,7 @@ BOOST_AUTO_TEST_CASE(create_takes_always_and_on_create_but_not_never) {
       std::nullopt, {{"roles", {"agent"}}, {"image_url", {"a.png"}}, {"nickname", {"x"}}},
       Policies());
   BOOST_TEST((u.stored == AttributeValues{{"roles", {"agent"}}, {"image_url", {"a.png"}}}));
-  BOOST_TEST(AttributeDiffJson(u.diff) ==
-             R"({"added":{"image_url":["a.png"],"roles":["agent"]}})");
+  BOOST_TEST(AttributeDiffJson(u.diff) == R"({"added":{"image_url":["a.png"],"roles":["agent"]}})");
 }
 
 BOOST_AUTO_TEST_CASE(always_overwrites_and_removes_roles_no_longer_sent) {
@@ -69,8 +68,8 @@ BOOST_AUTO_TEST_CASE(default_policy_applies_to_unlisted_attributes) {
 }
 
 BOOST_AUTO_TEST_CASE(diff_reports_reorder_and_new_attribute) {
-  const AttributeDiff d = DiffAttributes({{"roles", {"a", "b"}}}, {{"roles", {"b", "a"}},
-                                                                   {"email", {"x@y.z"}}});
+  const AttributeDiff d =
+      DiffAttributes({{"roles", {"a", "b"}}}, {{"roles", {"b", "a"}}, {"email", {"x@y.z"}}});
   BOOST_TEST(AttributeDiffJson(d) ==
              R"({"added":{"email":["x@y.z"]},"changed":{"roles":{"reordered":true}}})");
 }
@@ -80,8 +79,8 @@ BOOST_AUTO_TEST_CASE(json_round_trip_and_rejects_bad_shapes) {
   Result<AttributeValues> back = AttributesFromJson(AttributesToJson(v));
   BOOST_REQUIRE(back.ok());
   BOOST_TEST((*back == v));
-  BOOST_TEST((*AttributesFromJson(R"({"email":"a@b.c"})") ==
-              AttributeValues{{"email", {"a@b.c"}}}));
+  BOOST_TEST(
+      (*AttributesFromJson(R"({"email":"a@b.c"})") == AttributeValues{{"email", {"a@b.c"}}}));
   for (const char* bad : {"[]", "{", R"({"a":1})", R"({"a":[1]})", R"({"a":{"b":"c"}})", ""}) {
     BOOST_TEST(AttributesFromJson(bad).status().code() == "storage.invalid_argument");
   }

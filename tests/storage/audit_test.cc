@@ -131,9 +131,10 @@ BOOST_AUTO_TEST_CASE(tampering_is_caught_and_the_row_named) {
        "UPDATE audit SET id = 3 WHERE id = -2",
        2, "prev_hash"},
       {"rewrite hash", "UPDATE audit SET subject = 'eve', hash = 'x' WHERE id = 2", 2, "edited"},
-      {"insert forged", "INSERT INTO audit SELECT 6, time, connection, event, decision, "
-                        "error_code, subject, assertion_id, issuer, client_addr, detail, "
-                        "prev_hash, hash FROM audit WHERE id = 5",
+      {"insert forged",
+       "INSERT INTO audit SELECT 6, time, connection, event, decision, "
+       "error_code, subject, assertion_id, issuer, client_addr, detail, "
+       "prev_hash, hash FROM audit WHERE id = 5",
        6, "prev_hash"},
       {"drop head", "DELETE FROM audit_head", 6, "audit_head"},
   };

@@ -33,8 +33,7 @@ Status EnsureConnection(storage::Db& db, claimgate::TimePoint now) {
   return txn->Commit();
 }
 
-storage::ProvisionRequest MakeLogin(int worker, long i, long subjects,
-                                    claimgate::TimePoint now) {
+storage::ProvisionRequest MakeLogin(int worker, long i, long subjects, claimgate::TimePoint now) {
   storage::ProvisionRequest r;
   r.connection = "load";
   r.subject = "user-" + std::to_string(i % subjects);

@@ -109,7 +109,7 @@ BOOST_AUTO_TEST_CASE(returning_user_policy_always_on_create_and_email) {
   BOOST_REQUIRE(out.status.ok());
   BOOST_TEST((out.action == ProvisionAction::kUpdated));
   const User u = MustFind(db, "alice");
-  BOOST_TEST((u.attributes.at("roles") == std::vector<std::string>{"agent"}));  // admin removed
+  BOOST_TEST((u.attributes.at("roles") == std::vector<std::string>{"agent"}));      // admin removed
   BOOST_TEST((u.attributes.at("image_url") == std::vector<std::string>{"a.png"}));  // on_create
   BOOST_TEST(u.email == "alice@new.acme.com");
   BOOST_TEST((u.permissions == std::vector<std::string>{"agent"}));
@@ -151,8 +151,8 @@ BOOST_AUTO_TEST_CASE(replay_is_rejected_and_changes_nothing) {
   ProvisionRequest replayed = Login("alice", "_a1");
   replayed.worker = {{"roles", {"admin"}}};
   ExpectRejected(db, Provision(db, replayed, At("2026-01-01T00:05:00Z")), "replay.detected");
-  BOOST_TEST((MustFind(db, "alice").attributes.at("roles") ==
-              std::vector<std::string>{"agent", "admin"}));
+  BOOST_TEST(
+      (MustFind(db, "alice").attributes.at("roles") == std::vector<std::string>{"agent", "admin"}));
   // After NotOnOrAfter + skew the ID is free again.
   BOOST_TEST(Provision(db, replayed, At("2026-01-01T00:10:00Z")).status.ok());
 }

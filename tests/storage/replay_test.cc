@@ -22,15 +22,18 @@ BOOST_AUTO_TEST_CASE(second_use_before_expiry_is_detected) {
   BOOST_REQUIRE(txn.ok());
   const TimePoint until = At("2026-01-01T00:10:00Z");
   BOOST_TEST(CheckAndRecordAssertion(*txn, "acme", "_a1", until, At("2026-01-01")).ok());
-  BOOST_TEST(CheckAndRecordAssertion(*txn, "acme", "_a1", until, At("2026-01-01T00:09:59Z"))
-                 .code() == "replay.detected");
+  BOOST_TEST(
+      CheckAndRecordAssertion(*txn, "acme", "_a1", until, At("2026-01-01T00:09:59Z")).code() ==
+      "replay.detected");
   // Another connection has its own namespace of IDs.
   BOOST_TEST(CheckAndRecordAssertion(*txn, "beta", "_a1", until, At("2026-01-01")).ok());
   // At NotOnOrAfter (+skew) the entry has expired: the ID is accepted and re-recorded.
-  BOOST_TEST(CheckAndRecordAssertion(*txn, "acme", "_a1", At("2026-01-02"),
-                                     At("2026-01-01T00:10:00Z")).ok());
-  BOOST_TEST(CheckAndRecordAssertion(*txn, "acme", "_a1", At("2026-01-02"),
-                                     At("2026-01-01T12:00:00Z")).code() == "replay.detected");
+  BOOST_TEST(
+      CheckAndRecordAssertion(*txn, "acme", "_a1", At("2026-01-02"), At("2026-01-01T00:10:00Z"))
+          .ok());
+  BOOST_TEST(
+      CheckAndRecordAssertion(*txn, "acme", "_a1", At("2026-01-02"), At("2026-01-01T12:00:00Z"))
+          .code() == "replay.detected");
   BOOST_TEST(CheckAndRecordAssertion(*txn, "acme", "", until, At("2026-01-01")).code() ==
              "provisioning.invalid_request");
   BOOST_TEST(CheckAndRecordAssertion(*txn, "nope", "_x", until, At("2026-01-01")).code() ==
@@ -44,10 +47,11 @@ BOOST_AUTO_TEST_CASE(prune_removes_only_expired_and_consumed) {
   Db db = OpenDb(dir);
   Result<Txn> txn = Txn::BeginImmediate(db);
   BOOST_REQUIRE(txn.ok());
-  BOOST_REQUIRE(CheckAndRecordAssertion(*txn, "acme", "_old", At("2026-01-01T01:00:00Z"),
-                                        At("2026-01-01")).ok());
-  BOOST_REQUIRE(CheckAndRecordAssertion(*txn, "acme", "_new", At("2026-01-03"),
-                                        At("2026-01-01")).ok());
+  BOOST_REQUIRE(
+      CheckAndRecordAssertion(*txn, "acme", "_old", At("2026-01-01T01:00:00Z"), At("2026-01-01"))
+          .ok());
+  BOOST_REQUIRE(
+      CheckAndRecordAssertion(*txn, "acme", "_new", At("2026-01-03"), At("2026-01-01")).ok());
   BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_r1", "", At("2026-01-01T01:00:00Z")).ok());
   BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_r2", "", At("2026-01-03")).ok());
   BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_r3", "", At("2026-01-03")).ok());
@@ -66,8 +70,8 @@ BOOST_AUTO_TEST_CASE(pending_request_is_consumed_once) {
   Db db = OpenDb(dir);
   Result<Txn> txn = Txn::BeginImmediate(db);
   BOOST_REQUIRE(txn.ok());
-  BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_req", "/inbox", At("2026-01-01T00:05:00Z"))
-                    .ok());
+  BOOST_REQUIRE(
+      CreatePendingRequest(*txn, "acme", "_req", "/inbox", At("2026-01-01T00:05:00Z")).ok());
   BOOST_TEST(CreatePendingRequest(*txn, "acme", "_req", "", At("2026-01-02")).code() ==
              "storage.constraint");
   BOOST_TEST(CreatePendingRequest(*txn, "nope", "_req", "", At("2026-01-02")).code() ==
@@ -84,8 +88,9 @@ BOOST_AUTO_TEST_CASE(pending_request_is_consumed_once) {
   BOOST_TEST(ConsumePendingRequest(*txn, "beta", "_req", At("2026-01-01")).status().code() ==
              "in_response_to.unknown_request");
   BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_late", "", At("2026-01-01T00:05:00Z")).ok());
-  BOOST_TEST(ConsumePendingRequest(*txn, "acme", "_late", At("2026-01-01T00:05:00Z"))
-                 .status().code() == "in_response_to.request_expired");
+  BOOST_TEST(
+      ConsumePendingRequest(*txn, "acme", "_late", At("2026-01-01T00:05:00Z")).status().code() ==
+      "in_response_to.request_expired");
   BOOST_REQUIRE(txn->Commit().ok());
   BOOST_TEST(ScalarInt(db, "SELECT consumed FROM pending_requests WHERE request_id='_req'") == 1);
   BOOST_TEST(ScalarInt(db, "SELECT consumed FROM pending_requests WHERE request_id='_late'") == 0);

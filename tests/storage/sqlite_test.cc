@@ -27,9 +27,10 @@ BOOST_AUTO_TEST_CASE(fresh_database_has_schema_wal_foreign_keys_and_full_sync) {
   BOOST_TEST(ScalarText(db, "PRAGMA journal_mode") == "wal");
   BOOST_TEST(ScalarInt(db, "PRAGMA foreign_keys") == 1);
   BOOST_TEST(ScalarInt(db, "PRAGMA synchronous") == 2);  // FULL
-  BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-                           "('connections','users','audit','audit_head','replay',"
-                           "'pending_requests')") == 6);
+  BOOST_TEST(ScalarInt(db,
+                       "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                       "('connections','users','audit','audit_head','replay',"
+                       "'pending_requests')") == 6);
 }
 
 BOOST_AUTO_TEST_CASE(normal_sync_on_request) {
@@ -144,8 +145,8 @@ BOOST_AUTO_TEST_CASE(foreign_keys_are_enforced) {
   Db db = OpenDb(dir, {});
   Result<Txn> txn = Txn::BeginImmediate(db);
   BOOST_REQUIRE(txn.ok());
-  Result<Query> q = db.Prepare(
-      "INSERT INTO replay(connection, assertion_id, expires_at) VALUES('nope', 'a', 1)");
+  Result<Query> q =
+      db.Prepare("INSERT INTO replay(connection, assertion_id, expires_at) VALUES('nope', 'a', 1)");
   BOOST_REQUIRE(q.ok());
   BOOST_TEST(q->Run().code() == "storage.constraint");
 }

@@ -88,8 +88,10 @@ BOOST_AUTO_TEST_CASE(users_commands_change_accounts_and_exit_codes) {
   TempDir dir;
   const std::string db_path = dir.File("test.db");
   { Db db = OpenDb(dir); }
-  BOOST_TEST(Cli(db_path, "users add --connection acme carol --email c@acme.com "
-                          "--permission owner --attribute roles=admin").exit_code == 0);
+  BOOST_TEST(Cli(db_path,
+                 "users add --connection acme carol --email c@acme.com "
+                 "--permission owner --attribute roles=admin")
+                 .exit_code == 0);
   Run dup = Cli(db_path, "users add --connection acme carol");
   BOOST_TEST(dup.exit_code == 1);
   BOOST_TEST(Has(dup.output, "provisioning.user_exists"));

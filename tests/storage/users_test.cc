@@ -19,8 +19,13 @@ using testing::T0;
 using testing::TempDir;
 
 NewUser Alice() {
-  return NewUser{"acme", "alice", "alice@acme.com", {{"roles", {"agent"}}},
-                 {"agent", "admin", "agent"}, UserOrigin::kJit, true};
+  return NewUser{"acme",
+                 "alice",
+                 "alice@acme.com",
+                 {{"roles", {"agent"}}},
+                 {"agent", "admin", "agent"},
+                 UserOrigin::kJit,
+                 true};
 }
 
 User MustFind(Db& db, const std::string& subject) {
@@ -66,8 +71,7 @@ BOOST_AUTO_TEST_CASE(create_rejects_duplicates_unknown_connection_and_empty_subj
   BOOST_TEST(CreateUser(*txn, Alice(), T0()).status().code() == "provisioning.user_exists");
   NewUser stray = Alice();
   stray.connection = "nope";
-  BOOST_TEST(CreateUser(*txn, stray, T0()).status().code() ==
-             "provisioning.unknown_connection");
+  BOOST_TEST(CreateUser(*txn, stray, T0()).status().code() == "provisioning.unknown_connection");
   NewUser nameless = Alice();
   nameless.subject = "";
   BOOST_TEST(CreateUser(*txn, nameless, T0()).status().code() == "provisioning.invalid_request");
@@ -81,8 +85,8 @@ BOOST_AUTO_TEST_CASE(update_profile_and_record_login) {
   Result<Txn> txn = Txn::BeginImmediate(db);
   BOOST_REQUIRE(txn.ok());
   const std::int64_t id = *CreateUser(*txn, Alice(), T0());
-  BOOST_REQUIRE(UpdateUserProfile(*txn, id, "new@acme.com", {{"roles", {"admin"}}},
-                                  At("2026-03-01")).ok());
+  BOOST_REQUIRE(
+      UpdateUserProfile(*txn, id, "new@acme.com", {{"roles", {"admin"}}}, At("2026-03-01")).ok());
   BOOST_REQUIRE(RecordLogin(*txn, id, At("2026-03-02")).ok());
   BOOST_TEST(UpdateUserProfile(*txn, 999, "", {}, T0()).code() == "storage.not_found");
   BOOST_TEST(RecordLogin(*txn, 999, T0()).code() == "storage.not_found");
