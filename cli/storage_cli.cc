@@ -8,8 +8,10 @@
 
 namespace claimgate::cli {
 
-std::optional<storage::Db> OpenDbOrReport(const std::string& path) {
-  Result<storage::Db> db = storage::Db::Open(path);
+std::optional<storage::Db> OpenDbOrReport(const std::string& path, bool create) {
+  storage::DbOptions options;
+  options.create_if_missing = create;
+  Result<storage::Db> db = storage::Db::Open(path, options);
   if (!db.ok()) {
     (void)ReportError(db.status());
     return std::nullopt;

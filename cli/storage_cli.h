@@ -12,9 +12,10 @@
 
 namespace claimgate::cli {
 
-// Opens ctx's database; on failure prints "claimgate: <code>: <message>" on stderr and returns
-// nullopt.
-std::optional<storage::Db> OpenDbOrReport(const std::string& path);
+// Opens the --db database; on failure prints "claimgate: <code>: <message>" on stderr and
+// returns nullopt. Unless `create` is set, a missing file is an error (storage.open), not a new
+// empty database.
+std::optional<storage::Db> OpenDbOrReport(const std::string& path, bool create = false);
 
 // Prints "claimgate: <code>: <message>" on stderr and returns the exit code for it:
 // 1 (refused: not found, already exists, invalid value) or 2 (the database is unusable).

@@ -83,9 +83,10 @@ Result<bool> Query::Step() {
 Status Query::Run() {
   Result<bool> row = Step();
   if (!row.ok()) return row.status();
-  if (*row)
+  if (*row) {
     return Status::Error(errors::kStorageIo,
                          "statement returned rows: " + std::string(::sqlite3_sql(stmt_)));
+  }
   return Status::Ok();
 }
 
@@ -120,7 +121,8 @@ Result<Db> Db::Open(const std::string& path, const DbOptions& options) {
   sqlite3* raw = nullptr;
   const int rc = ::sqlite3_open_v2(
       path.c_str(), &raw,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+      SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0) |
+          SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
       nullptr);
   db.handle_.reset(raw);  // even on failure the handle must be closed
   if (rc != SQLITE_OK) {

@@ -37,6 +37,9 @@ struct DbOptions {
   int busy_timeout_ms = 10000;
   // BEGIN IMMEDIATE is retried on SQLITE_BUSY until this much time has passed in total.
   int begin_retry_ms = 60000;
+  // When false, a missing file is storage.open instead of a new empty database (for commands
+  // that only read or change existing rows, so a mistyped --db is not silently "empty").
+  bool create_if_missing = true;
 };
 
 class Db;

@@ -78,6 +78,16 @@ BOOST_AUTO_TEST_CASE(missing_directory_cannot_open) {
   BOOST_TEST(db.status().code() == "storage.open");
 }
 
+BOOST_AUTO_TEST_CASE(missing_file_is_not_created_on_request) {
+  TempDir dir;
+  DbOptions options;
+  options.create_if_missing = false;
+  Result<Db> db = Db::Open(dir.File("absent.db"), options);
+  BOOST_REQUIRE(!db.ok());
+  BOOST_TEST(db.status().code() == "storage.open");
+  BOOST_TEST(!std::filesystem::exists(dir.File("absent.db")));
+}
+
 BOOST_AUTO_TEST_CASE(txn_rolls_back_unless_committed) {
   TempDir dir;
   Db db = OpenDb(dir, {});

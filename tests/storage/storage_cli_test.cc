@@ -129,6 +129,13 @@ BOOST_AUTO_TEST_CASE(newer_database_is_refused_with_exit_2) {
   BOOST_TEST(Has(r.output, "storage.schema_too_new"), r.output);
 }
 
+BOOST_AUTO_TEST_CASE(missing_database_is_an_error_not_an_empty_trail) {
+  TempDir dir;
+  Run r = Cli(dir.File("typo.db"), "audit verify");
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(Has(r.output, "storage.open"), r.output);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
