@@ -17,5 +17,7 @@ void AddErrorCodesCommand(CLI::App& app, CliContext& ctx);
 void AddVerifyCommand(CLI::App& app, CliContext& ctx);
 // claimgate c14n: exclusive canonical form of an element (cmd_c14n.cc).
 void AddC14nCommand(CLI::App& app, CliContext& ctx);
+void AddUsersCommand(CLI::App& app, CliContext& ctx);
+void AddAuditCommand(CLI::App& app, CliContext& ctx);
 
 }  // namespace claimgate::cli

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   claimgate::cli::AddErrorCodesCommand(app, ctx);
   claimgate::cli::AddVerifyCommand(app, ctx);
   claimgate::cli::AddC14nCommand(app, ctx);
+  claimgate::cli::AddUsersCommand(app, ctx);
+  claimgate::cli::AddAuditCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,33 @@
+#pragma once
+
+// Operator changes to accounts (`claimgate users ...`). Each runs in its own transaction and
+// appends an audit row (decision "applied") in the same transaction, so every account change
+// is in the trail.
+
+#include <cstdint>
+#include <string>
+
+#include "engine/base/clock.h"
+#include "engine/base/status.h"
+#include "storage/users.h"
+
+namespace claimgate::storage {
+
+class Db;
+
+// Creates an account (origin admin) and audits "user.add". Fails as CreateUser does.
+Result<std::int64_t> AdminAddUser(Db& db, const NewUser& user, TimePoint now);
+
+// Enables or disables an account; audits "user.enable" / "user.disable". storage.not_found.
+Status AdminSetUserStatus(Db& db, const std::string& connection, const std::string& subject,
+                          UserStatus status, TimePoint now);
+
+// Grants / revokes one permission; audits "user.grant" / "user.revoke" when something changed.
+// Returns whether it did. storage.not_found, storage.invalid_argument.
+Result<bool> AdminGrantPermission(Db& db, const std::string& connection, const std::string& subject,
+                                  const std::string& permission, TimePoint now);
+Result<bool> AdminRevokePermission(Db& db, const std::string& connection,
+                                   const std::string& subject, const std::string& permission,
+                                   TimePoint now);
+
+}  // namespace claimgate::storage

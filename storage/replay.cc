@@ -1,0 +1,120 @@
+#include "storage/replay.h"
+
+#include "storage/sqlite.h"
+#include "storage/time_text.h"
+
+namespace claimgate::storage {
+
+namespace {
+
+Status UnknownConnection(const std::string& connection) {
+  return Status::Error(errors::kProvisioningUnknownConnection,
+                       "no connection named '" + connection + "'");
+}
+
+}  // namespace
+
+Status CheckAndRecordAssertion(Txn& txn, const std::string& connection,
+                               const std::string& assertion_id, TimePoint expires_at,
+                               TimePoint now) {
+  if (assertion_id.empty()) {
+    return Status::Error(errors::kProvisioningInvalidRequest, "assertion ID is empty");
+  }
+  {
+    Result<Query> q = txn.db().Prepare(
+        "SELECT expires_at FROM replay WHERE connection = ?1 AND assertion_id = ?2");
+    if (!q.ok()) return q.status();
+    Result<bool> row = q->Bind(1, connection).Bind(2, assertion_id).Step();
+    if (!row.ok()) return row.status();
+    // An entry lives while now < expires_at, the same half-open window as NotOnOrAfter.
+    if (*row && ToMicros(now) < q->Int(0)) {
+      return Status::Error(errors::kReplayDetected, "assertion ID '" + assertion_id +
+                                                        "' was already used on connection '" +
+                                                        connection + "'");
+    }
+  }
+  Result<Query> ins = txn.db().Prepare(
+      "INSERT INTO replay(connection, assertion_id, expires_at) VALUES(?1, ?2, ?3) "
+      "ON CONFLICT(connection, assertion_id) DO UPDATE SET expires_at = excluded.expires_at");
+  if (!ins.ok()) return ins.status();
+  Status s = ins->Bind(1, connection).Bind(2, assertion_id).Bind(3, ToMicros(expires_at)).Run();
+  if (s.Is(errors::kStorageConstraint)) return UnknownConnection(connection);
+  return s;
+}
+
+Result<std::int64_t> PruneExpired(Txn& txn, TimePoint now) {
+  std::int64_t total = 0;
+  for (const char* sql : {"DELETE FROM replay WHERE expires_at <= ?1",
+                          "DELETE FROM pending_requests WHERE expires_at <= ?1 OR consumed = 1"}) {
+    Result<Query> q = txn.db().Prepare(sql);
+    if (!q.ok()) return q.status();
+    if (Status s = q->Bind(1, ToMicros(now)).Run(); !s.ok()) return s;
+    total += txn.db().Changes();
+  }
+  return total;
+}
+
+Status CreatePendingRequest(Txn& txn, const std::string& connection, const std::string& request_id,
+                            const std::string& relay_state, TimePoint expires_at) {
+  if (request_id.empty()) {
+    return Status::Error(errors::kStorageInvalidArgument, "request ID is empty");
+  }
+  Result<Query> q = txn.db().Prepare(
+      "INSERT INTO pending_requests(connection, request_id, relay_state, expires_at) "
+      "VALUES(?1, ?2, ?3, ?4)");
+  if (!q.ok()) return q.status();
+  Status s = q->Bind(1, connection)
+                 .Bind(2, request_id)
+                 .Bind(3, relay_state)
+                 .Bind(4, ToMicros(expires_at))
+                 .Run();
+  if (s.Is(errors::kStorageConstraint)) {
+    // Either a duplicate ID or an unknown connection; say which.
+    Result<Query> c = txn.db().Prepare("SELECT 1 FROM connections WHERE name = ?1");
+    if (!c.ok()) return c.status();
+    Result<bool> row = c->Bind(1, connection).Step();
+    if (row.ok() && !*row) return UnknownConnection(connection);
+    return Status::Error(errors::kStorageConstraint,
+                         "request ID '" + request_id + "' already exists");
+  }
+  return s;
+}
+
+Result<std::string> ConsumePendingRequest(Txn& txn, const std::string& connection,
+                                          const std::string& request_id, TimePoint now) {
+  std::string relay_state;
+  {
+    Result<Query> q = txn.db().Prepare(
+        "SELECT relay_state, expires_at, consumed FROM pending_requests "
+        "WHERE connection = ?1 AND request_id = ?2");
+    if (!q.ok()) return q.status();
+    Result<bool> row = q->Bind(1, connection).Bind(2, request_id).Step();
+    if (!row.ok()) return row.status();
+    if (!*row) {
+      return Status::Error(
+          errors::kInResponseToUnknownRequest,
+          "no pending request '" + request_id + "' on connection '" + connection + "'");
+    }
+    if (q->Int(2) != 0) {
+      return Status::Error(errors::kInResponseToRequestReused,
+                           "request '" + request_id + "' was already answered");
+    }
+    if (ToMicros(now) >= q->Int(1)) {
+      return Status::Error(errors::kInResponseToRequestExpired,
+                           "request '" + request_id + "' has expired");
+    }
+    relay_state = q->Text(0);
+  }
+  Result<Query> u = txn.db().Prepare(
+      "UPDATE pending_requests SET consumed = 1 WHERE connection = ?1 AND request_id = ?2 "
+      "AND consumed = 0");
+  if (!u.ok()) return u.status();
+  if (Status s = u->Bind(1, connection).Bind(2, request_id).Run(); !s.ok()) return s;
+  if (txn.db().Changes() != 1) {
+    return Status::Error(errors::kInResponseToRequestReused,
+                         "request '" + request_id + "' was already answered");
+  }
+  return relay_state;
+}
+
+}  // namespace claimgate::storage

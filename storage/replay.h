@@ -1,0 +1,39 @@
+#pragma once
+
+// One-time use: assertion IDs already accepted (replay) and AuthnRequest IDs this SP sent
+// (pending_requests, for SP-initiated InResponseTo).
+
+#include <cstdint>
+#include <string>
+
+#include "engine/base/clock.h"
+#include "engine/base/status.h"
+
+namespace claimgate::storage {
+
+class Txn;
+
+// Records `assertion_id` for `connection` until `expires_at` (the assertion's NotOnOrAfter plus
+// the clock skew; the caller adds the skew). Fails with replay.detected when the ID is already
+// recorded and its entry has not expired at `now`; an expired entry is replaced.
+// provisioning.invalid_request when the ID is empty; provisioning.unknown_connection.
+Status CheckAndRecordAssertion(Txn& txn, const std::string& connection,
+                               const std::string& assertion_id, TimePoint expires_at,
+                               TimePoint now);
+
+// Deletes every replay entry (all connections) that has expired at `now`, and every pending
+// request that expired or was consumed. Returns how many rows went.
+Result<std::int64_t> PruneExpired(Txn& txn, TimePoint now);
+
+// Records an AuthnRequest ID sent for `connection`, valid until `expires_at`.
+// storage.constraint when the ID already exists; provisioning.unknown_connection.
+Status CreatePendingRequest(Txn& txn, const std::string& connection, const std::string& request_id,
+                            const std::string& relay_state, TimePoint expires_at);
+
+// Marks the request answered and returns its relay state. Exactly once: a second call fails
+// with in_response_to.request_reused; an unknown ID with in_response_to.unknown_request; one
+// past `expires_at` with in_response_to.request_expired.
+Result<std::string> ConsumePendingRequest(Txn& txn, const std::string& connection,
+                                          const std::string& request_id, TimePoint now);
+
+}  // namespace claimgate::storage

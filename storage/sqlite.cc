@@ -1,0 +1,206 @@
+// The only file that calls the SQLite C API (besides nothing else): handles, statements, the
+// transaction guard, and the mapping of SQLite result codes to storage.* codes.
+#include "storage/sqlite.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+#include <utility>
+
+#include "storage/schema.h"
+
+namespace claimgate::storage {
+
+void DbCloser::operator()(sqlite3* p) const noexcept { ::sqlite3_close_v2(p); }
+void StmtFinalizer::operator()(sqlite3_stmt* p) const noexcept { ::sqlite3_finalize(p); }
+
+namespace {
+
+const ErrorCode& CodeFor(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return errors::kStorageBusy;
+    case SQLITE_CONSTRAINT:
+      return errors::kStorageConstraint;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return errors::kStorageCorrupt;
+    case SQLITE_CANTOPEN:
+      return errors::kStorageOpen;
+    default:
+      return errors::kStorageIo;
+  }
+}
+
+}  // namespace
+
+// ---- Query -----------------------------------------------------------------------------------
+
+Query::Query(Query&& other) noexcept
+    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), bind_rc_(other.bind_rc_) {}
+
+Query::~Query() {
+  if (stmt_ != nullptr) {
+    ::sqlite3_reset(stmt_);
+    ::sqlite3_clear_bindings(stmt_);
+  }
+}
+
+Query& Query::Bind(int index, std::int64_t value) {
+  const int rc = ::sqlite3_bind_int64(stmt_, index, value);
+  if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
+Query& Query::Bind(int index, std::string_view text) {
+  const int rc =
+      ::sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
+Query& Query::BindNull(int index) {
+  const int rc = ::sqlite3_bind_null(stmt_, index);
+  if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
+Query& Query::BindOptional(int index, const std::optional<std::string>& text) {
+  return text ? Bind(index, std::string_view(*text)) : BindNull(index);
+}
+
+Result<bool> Query::Step() {
+  if (bind_rc_ != SQLITE_OK) return db_->Error(bind_rc_, "bind");
+  const int rc = ::sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return db_->Error(rc, ::sqlite3_sql(stmt_));
+}
+
+Status Query::Run() {
+  Result<bool> row = Step();
+  if (!row.ok()) return row.status();
+  if (*row) {
+    return Status::Error(errors::kStorageIo,
+                         "statement returned rows: " + std::string(::sqlite3_sql(stmt_)));
+  }
+  return Status::Ok();
+}
+
+std::int64_t Query::Int(int column) const { return ::sqlite3_column_int64(stmt_, column); }
+
+std::string Query::Text(int column) const {
+  const unsigned char* p = ::sqlite3_column_text(stmt_, column);
+  if (p == nullptr) return std::string();
+  const int n = ::sqlite3_column_bytes(stmt_, column);
+  return std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
+}
+
+bool Query::IsNull(int column) const { return ::sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+// ---- Db --------------------------------------------------------------------------------------
+
+Db::~Db() = default;
+
+Status Db::Error(int rc, std::string_view what) const {
+  std::string msg = "SQLite: ";
+  msg += handle_ ? ::sqlite3_errmsg(handle_.get()) : ::sqlite3_errstr(rc);
+  msg += " (";
+  msg += what;
+  msg += ")";
+  return Status::Error(CodeFor(rc), std::move(msg));
+}
+
+Result<Db> Db::Open(const std::string& path, const DbOptions& options) {
+  Db db;
+  db.path_ = path;
+  db.options_ = options;
+  sqlite3* raw = nullptr;
+  const int rc = ::sqlite3_open_v2(
+      path.c_str(), &raw,
+      SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0) |
+          SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+      nullptr);
+  db.handle_.reset(raw);  // even on failure the handle must be closed
+  if (rc != SQLITE_OK) {
+    return Status::Error(errors::kStorageOpen,
+                         "cannot open database '" + path +
+                             "': " + (raw ? ::sqlite3_errmsg(raw) : ::sqlite3_errstr(rc)));
+  }
+  ::sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  // journal_mode=WAL needs a brief exclusive lock the first time; the busy timeout covers it.
+  // It persists in the file, so later opens find it already set.
+  const std::string pragmas =
+      std::string("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=") +
+      (options.synchronous_full ? "FULL" : "NORMAL") + ";";
+  if (Status s = db.Exec(pragmas); !s.ok()) return std::move(s).Prefixed(path + ": ");
+  if (Status s = Migrate(db); !s.ok()) return std::move(s).Prefixed(path + ": ");
+  return db;
+}
+
+Result<Query> Db::Prepare(std::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    sqlite3_stmt* raw = nullptr;
+    const int rc = ::sqlite3_prepare_v3(handle_.get(), sql.data(), static_cast<int>(sql.size()),
+                                        SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+    StmtHandle stmt(raw);
+    if (rc != SQLITE_OK) return Error(rc, sql);
+    it = cache_.emplace(std::string(sql), std::move(stmt)).first;
+  }
+  return Query(*this, it->second.get());
+}
+
+Status Db::Exec(std::string_view sql) {
+  const std::string text(sql);
+  const int rc = ::sqlite3_exec(handle_.get(), text.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, sql);
+  return Status::Ok();
+}
+
+std::int64_t Db::Changes() const { return ::sqlite3_changes64(handle_.get()); }
+std::int64_t Db::LastInsertId() const { return ::sqlite3_last_insert_rowid(handle_.get()); }
+
+// ---- Txn -------------------------------------------------------------------------------------
+
+Result<Txn> Txn::BeginImmediate(Db& db) {
+  // The busy handler already waits inside BEGIN IMMEDIATE; the loop covers the cases where
+  // SQLite returns SQLITE_BUSY without calling it (e.g. a WAL recovery in progress elsewhere).
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(db.options().begin_retry_ms);
+  std::chrono::milliseconds pause(1);
+  while (true) {
+    Status s = db.Exec("BEGIN IMMEDIATE");
+    if (s.ok()) return Txn(db);
+    if (!s.Is(errors::kStorageBusy) || std::chrono::steady_clock::now() >= deadline) return s;
+    std::this_thread::sleep_for(pause);
+    if (pause < std::chrono::milliseconds(50)) pause *= 2;
+  }
+}
+
+Txn::Txn(Txn&& other) noexcept : db_(other.db_), active_(std::exchange(other.active_, false)) {}
+
+Txn::~Txn() {
+  if (!active_) return;
+  // A failed ROLLBACK leaves nothing to do but report: SQLite rolls back on close anyway.
+  if (!db_->Exec("ROLLBACK").ok()) std::fputs("claimgate: ROLLBACK failed\n", stderr);
+}
+
+Status Txn::Commit() {
+  if (!active_) return Status::Error(errors::kStorageIo, "Commit() on a finished transaction");
+  Status s = db_->Exec("COMMIT");
+  if (s.ok()) {
+    active_ = false;
+    return s;
+  }
+  // COMMIT can fail with SQLITE_BUSY only if readers block a checkpoint; the transaction is
+  // still open then, so roll it back here and report.
+  active_ = false;
+  (void)db_->Exec("ROLLBACK");
+  return s;
+}
+
+}  // namespace claimgate::storage

@@ -1,0 +1,102 @@
+// storage/replay.h: assertion IDs until expiry, pruning, pending requests consumed once.
+#include "storage/replay.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include "tests/storage/test_util.h"
+
+namespace claimgate::storage {
+namespace {
+
+using testing::At;
+using testing::OpenDb;
+using testing::ScalarInt;
+using testing::TempDir;
+
+BOOST_AUTO_TEST_SUITE(replay)
+
+BOOST_AUTO_TEST_CASE(second_use_before_expiry_is_detected) {
+  TempDir dir;
+  Db db = OpenDb(dir, {"acme", "beta"});
+  Result<Txn> txn = Txn::BeginImmediate(db);
+  BOOST_REQUIRE(txn.ok());
+  const TimePoint until = At("2026-01-01T00:10:00Z");
+  BOOST_TEST(CheckAndRecordAssertion(*txn, "acme", "_a1", until, At("2026-01-01")).ok());
+  BOOST_TEST(
+      CheckAndRecordAssertion(*txn, "acme", "_a1", until, At("2026-01-01T00:09:59Z")).code() ==
+      "replay.detected");
+  // Another connection has its own namespace of IDs.
+  BOOST_TEST(CheckAndRecordAssertion(*txn, "beta", "_a1", until, At("2026-01-01")).ok());
+  // At NotOnOrAfter (+skew) the entry has expired: the ID is accepted and re-recorded.
+  BOOST_TEST(
+      CheckAndRecordAssertion(*txn, "acme", "_a1", At("2026-01-02"), At("2026-01-01T00:10:00Z"))
+          .ok());
+  BOOST_TEST(
+      CheckAndRecordAssertion(*txn, "acme", "_a1", At("2026-01-02"), At("2026-01-01T12:00:00Z"))
+          .code() == "replay.detected");
+  BOOST_TEST(CheckAndRecordAssertion(*txn, "acme", "", until, At("2026-01-01")).code() ==
+             "provisioning.invalid_request");
+  BOOST_TEST(CheckAndRecordAssertion(*txn, "nope", "_x", until, At("2026-01-01")).code() ==
+             "provisioning.unknown_connection");
+  BOOST_REQUIRE(txn->Commit().ok());
+  BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM replay") == 2);
+}
+
+BOOST_AUTO_TEST_CASE(prune_removes_only_expired_and_consumed) {
+  TempDir dir;
+  Db db = OpenDb(dir);
+  Result<Txn> txn = Txn::BeginImmediate(db);
+  BOOST_REQUIRE(txn.ok());
+  BOOST_REQUIRE(
+      CheckAndRecordAssertion(*txn, "acme", "_old", At("2026-01-01T01:00:00Z"), At("2026-01-01"))
+          .ok());
+  BOOST_REQUIRE(
+      CheckAndRecordAssertion(*txn, "acme", "_new", At("2026-01-03"), At("2026-01-01")).ok());
+  BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_r1", "", At("2026-01-01T01:00:00Z")).ok());
+  BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_r2", "", At("2026-01-03")).ok());
+  BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_r3", "", At("2026-01-03")).ok());
+  BOOST_REQUIRE(ConsumePendingRequest(*txn, "acme", "_r3", At("2026-01-01")).ok());
+  Result<std::int64_t> pruned = PruneExpired(*txn, At("2026-01-02"));
+  BOOST_REQUIRE(pruned.ok());
+  BOOST_TEST(*pruned == 3);
+  BOOST_REQUIRE(txn->Commit().ok());
+  BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM replay WHERE assertion_id = '_new'") == 1);
+  BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM replay") == 1);
+  BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM pending_requests") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(pending_request_is_consumed_once) {
+  TempDir dir;
+  Db db = OpenDb(dir);
+  Result<Txn> txn = Txn::BeginImmediate(db);
+  BOOST_REQUIRE(txn.ok());
+  BOOST_REQUIRE(
+      CreatePendingRequest(*txn, "acme", "_req", "/inbox", At("2026-01-01T00:05:00Z")).ok());
+  BOOST_TEST(CreatePendingRequest(*txn, "acme", "_req", "", At("2026-01-02")).code() ==
+             "storage.constraint");
+  BOOST_TEST(CreatePendingRequest(*txn, "nope", "_req", "", At("2026-01-02")).code() ==
+             "provisioning.unknown_connection");
+  BOOST_TEST(CreatePendingRequest(*txn, "acme", "", "", At("2026-01-02")).code() ==
+             "storage.invalid_argument");
+  Result<std::string> relay = ConsumePendingRequest(*txn, "acme", "_req", At("2026-01-01"));
+  BOOST_REQUIRE(relay.ok());
+  BOOST_TEST(*relay == "/inbox");
+  BOOST_TEST(ConsumePendingRequest(*txn, "acme", "_req", At("2026-01-01")).status().code() ==
+             "in_response_to.request_reused");
+  BOOST_TEST(ConsumePendingRequest(*txn, "acme", "_zzz", At("2026-01-01")).status().code() ==
+             "in_response_to.unknown_request");
+  BOOST_TEST(ConsumePendingRequest(*txn, "beta", "_req", At("2026-01-01")).status().code() ==
+             "in_response_to.unknown_request");
+  BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_late", "", At("2026-01-01T00:05:00Z")).ok());
+  BOOST_TEST(
+      ConsumePendingRequest(*txn, "acme", "_late", At("2026-01-01T00:05:00Z")).status().code() ==
+      "in_response_to.request_expired");
+  BOOST_REQUIRE(txn->Commit().ok());
+  BOOST_TEST(ScalarInt(db, "SELECT consumed FROM pending_requests WHERE request_id='_req'") == 1);
+  BOOST_TEST(ScalarInt(db, "SELECT consumed FROM pending_requests WHERE request_id='_late'") == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace claimgate::storage
