@@ -15,6 +15,8 @@ struct CliContext {
 // Each command lives in its own cmd_<name>.cc and registers itself on the root app.
 void AddErrorCodesCommand(CLI::App& app, CliContext& ctx);
 void AddVerifyCommand(CLI::App& app, CliContext& ctx);
+void AddConnectionCommand(CLI::App& app, CliContext& ctx);
+void AddProcessCommand(CLI::App& app, CliContext& ctx);
 // claimgate c14n: exclusive canonical form of an element (cmd_c14n.cc).
 void AddC14nCommand(CLI::App& app, CliContext& ctx);
 void AddUsersCommand(CLI::App& app, CliContext& ctx);

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   app.add_option("--db", ctx.db_path, "SQLite database (default ./claimgate.db)");
   claimgate::cli::AddErrorCodesCommand(app, ctx);
   claimgate::cli::AddVerifyCommand(app, ctx);
+  claimgate::cli::AddConnectionCommand(app, ctx);
+  claimgate::cli::AddProcessCommand(app, ctx);
   claimgate::cli::AddC14nCommand(app, ctx);
   claimgate::cli::AddUsersCommand(app, ctx);
   claimgate::cli::AddAuditCommand(app, ctx);

@@ -135,18 +135,19 @@ def main():
            ("roles", ["janitor"])])
     # frontline: Entra-style claim names; the rejected login is outside the enforced domain.
     claims = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/"
+    role = "http://schemas.microsoft.com/ws/2008/06/identity/claims/role"
     write(d("frontline", "1-first-login.xml"), "id-fl-r1", "id-fl-a1", sp("frontline"),
           acs("frontline"), "bob@acme.example",
           [(claims + "emailaddress", ["bob@acme.example"]), (claims + "givenname", ["Bob"]),
-           (claims + "surname", ["Builder"])])
+           (claims + "surname", ["Builder"]), (role, ["Agent"])])
     write(d("frontline", "2-returning-login.xml"), "id-fl-r2", "id-fl-a2", sp("frontline"),
           acs("frontline"), "bob@acme.example",
           [(claims + "emailaddress", ["Bob@ACME.example"]), (claims + "givenname", ["Robert"]),
-           (claims + "surname", ["Builder"])])
+           (claims + "surname", ["Builder"]), (role, ["Agent", "Supervisor"])])
     write(d("frontline", "3-rejected-other-domain.xml"), "id-fl-r3", "id-fl-a3", sp("frontline"),
           acs("frontline"), "eve@evil.example",
           [(claims + "emailaddress", ["eve@evil.example"]), (claims + "givenname", ["Eve"]),
-           (claims + "surname", ["E"])])
+           (claims + "surname", ["E"]), (role, ["Agent"])])
     # console: existing users only; the NameID is the email address.
     write(d("console", "1-first-login.xml"), "id-co-r1", "id-co-a1", sp("console"), acs("console"),
           "carol@acme.example", [("firstName", ["Carol"]), ("lastName", ["Danvers"])])

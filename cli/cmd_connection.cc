@@ -1,0 +1,121 @@
+// claimgate connection add|update|list|show|remove: connections stored with their metadata and
+// rules embedded (DESIGN.md "A connection").
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/storage_cli.h"
+#include "engine/base/clock.h"
+#include "engine/pipeline/connection.h"
+#include "storage/connections.h"
+
+namespace claimgate::cli {
+
+namespace {
+
+int AddOrUpdate(const CliContext& ctx, const std::string& file, bool update) {
+  Result<pipeline::ConnectionConfig> config = pipeline::ReadConnectionFile(file);
+  if (!config.ok()) {
+    std::cerr << "claimgate connection: " << config.status().code() << ": "
+              << config.status().message() << "\n";
+    return kExitUsage;
+  }
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path, /*create=*/true);
+  if (!db) return kExitUsage;
+  Result<std::optional<storage::ConnectionRecord>> existing =
+      storage::GetConnection(*db, config->name);
+  if (!existing.ok()) return ReportError(existing.status());
+  if (existing->has_value() != update) {
+    std::cerr << "claimgate connection: " << file << ": $.name: connection '" << config->name
+              << (update ? "' does not exist (use add)\n" : "' already exists (use update)\n");
+    return kExitUsage;
+  }
+  Result<storage::Txn> txn = storage::Txn::BeginImmediate(*db);
+  if (!txn.ok()) return ReportError(txn.status());
+  if (Status s = storage::PutConnection(*txn, config->name, pipeline::ToStoredJson(*config),
+                                        SystemClock().Now());
+      !s.ok()) {
+    return ReportError(s);
+  }
+  if (Status s = txn->Commit(); !s.ok()) return ReportError(s);
+  std::cout << (update ? "updated" : "added") << " connection " << config->name << " ("
+            << config->profile << ", " << config->mode << ")\n";
+  return kExitAccepted;
+}
+
+int List(const CliContext& ctx) {
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
+  if (!db) return kExitUsage;
+  Result<std::vector<storage::ConnectionRecord>> all = storage::ListConnections(*db);
+  if (!all.ok()) return ReportError(all.status());
+  std::vector<std::vector<std::string>> rows;
+  for (const storage::ConnectionRecord& r : *all) {
+    Result<pipeline::ConnectionConfig> c = pipeline::FromStoredJson(r.config_json, r.name);
+    if (!c.ok()) {
+      rows.push_back({r.name, "?", "?", "?", r.updated});
+      continue;
+    }
+    rows.push_back({r.name, c->profile, c->mode, c->sp_entity_id, r.updated});
+  }
+  PrintTable({"NAME", "PROFILE", "MODE", "SP ENTITY ID", "UPDATED"}, rows);
+  return kExitAccepted;
+}
+
+int Show(const CliContext& ctx, const std::string& name) {
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
+  if (!db) return kExitUsage;
+  Result<std::optional<storage::ConnectionRecord>> r = storage::GetConnection(*db, name);
+  if (!r.ok()) return ReportError(r.status());
+  if (!r->has_value()) {
+    std::cerr << "claimgate connection: no connection named '" << name << "'\n";
+    return kExitRejected;
+  }
+  std::cout << nlohmann::json::parse((*r)->config_json).dump(2) << "\n";
+  return kExitAccepted;
+}
+
+int Remove(const CliContext& ctx, const std::string& name) {
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
+  if (!db) return kExitUsage;
+  Result<storage::Txn> txn = storage::Txn::BeginImmediate(*db);
+  if (!txn.ok()) return ReportError(txn.status());
+  if (Status s = storage::RemoveConnection(*txn, name); !s.ok()) return ReportError(s);
+  if (Status s = txn->Commit(); !s.ok()) return ReportError(s);
+  std::cout << "removed connection " << name << " (its users and replay entries; audit rows stay)\n";
+  return kExitAccepted;
+}
+
+}  // namespace
+
+void AddConnectionCommand(CLI::App& app, CliContext& ctx) {
+  CLI::App* cmd = app.add_subcommand(
+      "connection", "Manage connections: one customer's IdP trust plus one product profile");
+  cmd->require_subcommand(1);
+  auto file = std::make_shared<std::string>();
+  auto name = std::make_shared<std::string>();
+  CLI::App* add = cmd->add_subcommand(
+      "add", "Check CONNECTION.json (metadata, certificates, rules, URLs) and store it with its "
+             "files embedded");
+  add->add_option("CONNECTION.json", *file, "The connection file")->required();
+  add->callback([&ctx, file] { ctx.exit_code = AddOrUpdate(ctx, *file, false); });
+  CLI::App* update = cmd->add_subcommand(
+      "update", "Re-read CONNECTION.json and replace the stored connection of that name");
+  update->add_option("CONNECTION.json", *file, "The connection file")->required();
+  update->callback([&ctx, file] { ctx.exit_code = AddOrUpdate(ctx, *file, true); });
+  cmd->add_subcommand("list", "List stored connections")->callback([&ctx] {
+    ctx.exit_code = List(ctx);
+  });
+  CLI::App* show = cmd->add_subcommand("show", "Print a stored connection as JSON");
+  show->add_option("NAME", *name, "Connection name")->required();
+  show->callback([&ctx, name] { ctx.exit_code = Show(ctx, *name); });
+  CLI::App* remove = cmd->add_subcommand(
+      "remove", "Remove a connection with its users and replay entries (audit rows stay)");
+  remove->add_option("NAME", *name, "Connection name")->required();
+  remove->callback([&ctx, name] { ctx.exit_code = Remove(ctx, *name); });
+}
+
+}  // namespace claimgate::cli
