@@ -12,6 +12,11 @@ p() { /usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[s
 ./build/verify_bench --cert "$dir/bulk/cert.pem" --sp-entity-id "$(p sp_entity_id)" \
   --acs-url "$(p acs_url)" --idp-entity-id "$(p idp_entity_id)" --now "$(p now)" --rounds 3 \
   "$dir/bulk"
+for sync in "" --normal; do
+  ./build/login_bench $sync --cert "$dir/bulk/cert.pem" --idp-entity-id "$(p idp_entity_id)" \
+    --sp-entity-id "$(p sp_entity_id)" --acs-url "$(p acs_url)" --now "$(p now)" \
+    --in-response-to "$(p in_response_to)" "$dir/bulk"
+done
 for b in rules_bench storage_bench; do
   if [ -x "build/$b" ]; then "build/$b"; fi
 done

@@ -1,6 +1,7 @@
 #include "engine/pipeline/process.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "storage/attributes.h"
 
@@ -34,6 +35,12 @@ void FillWorker(const rules::Mapping& mapping, storage::ProvisionRequest* reques
   }
 }
 
+long long MicrosSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                               start)
+      .count();
+}
+
 }  // namespace
 
 Decision Process(const Connection& connection, std::string_view raw, const LoginContext& context,
@@ -45,6 +52,7 @@ Decision Process(const Connection& connection, std::string_view raw, const Login
   request.client_addr = context.client_addr;
 
   // A response is solicited only when it answers the request this SP says it sent.
+  auto start = std::chrono::steady_clock::now();
   saml::Expectations expectations = connection.verifier().settings().expectations;
   expectations.in_response_to = context.in_response_to;
   Result<saml::Assertion> login =
@@ -64,6 +72,8 @@ Decision Process(const Connection& connection, std::string_view raw, const Login
   } else {
     request.prior = login.status();
   }
+  d.times.verify_us = MicrosSince(start);
+  start = std::chrono::steady_clock::now();
   if (request.prior.ok()) {
     d.mapping = connection.rules().Apply(login->claims);  // rules.*
     request.rules_explanation = rules::ExplainJson(*d.mapping);
@@ -76,7 +86,10 @@ Decision Process(const Connection& connection, std::string_view raw, const Login
   if (request.prior.ok()) {
     if (Status s = FillPolicy(config, &request); !s.ok()) request.prior = s;
   }
+  d.times.map_us = MicrosSince(start);
+  start = std::chrono::steady_clock::now();
   d.provisioning = storage::Provision(db, request, context.now);  // provisioning.* replay.*
+  d.times.provision_us = MicrosSince(start);
   d.status = d.provisioning.status;
   return d;
 }

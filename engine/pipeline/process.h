@@ -25,12 +25,20 @@ struct LoginContext {
   std::string client_addr;  // "" when unknown
 };
 
+// Where one login's time went, in microseconds (benchmarks, metrics).
+struct StageTimes {
+  long long verify_us = 0;     // decode, parse, signatures, SAML checks, extraction
+  long long map_us = 0;        // rules
+  long long provision_us = 0;  // one SQLite transaction: replay, user, audit row
+};
+
 // The decision on one login and everything the JSON contract reports about it.
 struct Decision {
   Status status;                         // ok = accepted
   std::optional<saml::Assertion> login;  // set once verification passed
   std::optional<rules::Mapping> mapping; // set once mapping ran
   storage::ProvisionOutcome provisioning;
+  StageTimes times;
   bool accepted() const { return status.ok(); }
 };
 
