@@ -10,20 +10,14 @@
 #include <utility>
 #include <vector>
 
+#include "engine/xml/chars_internal.h"
 #include "engine/xml/validate_internal.h"
 
 namespace claimgate::xml {
 namespace {
 
-std::string_view PrefixOf(std::string_view qname) {
-  const std::size_t colon = qname.find(':');
-  return colon == std::string_view::npos ? std::string_view() : qname.substr(0, colon);
-}
-
-std::string_view LocalOf(std::string_view qname) {
-  const std::size_t colon = qname.find(':');
-  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
-}
+using internal::LocalOf;
+using internal::PrefixOf;
 
 // A namespace declaration attribute: sets *prefix ("" for the default namespace).
 bool IsDeclaration(std::string_view name, std::string_view* prefix) {

@@ -37,4 +37,14 @@ enum class RefResult { kOk, kBadReference };
 RefResult DecodeReferences(std::string_view raw, std::string& out, bool* changed,
                            std::size_t* error_offset);
 
+// The prefix ("" when none) and the local part of a QName.
+inline std::string_view PrefixOf(std::string_view qname) {
+  const std::size_t colon = qname.find(':');
+  return colon == std::string_view::npos ? std::string_view() : qname.substr(0, colon);
+}
+inline std::string_view LocalOf(std::string_view qname) {
+  const std::size_t colon = qname.find(':');
+  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+}
+
 }  // namespace claimgate::xml::internal

@@ -6,20 +6,14 @@
 #include <vector>
 
 #include "engine/xml/document.h"
+#include "engine/xml/chars_internal.h"
 #include "engine/xml/validate_internal.h"
 
 namespace claimgate::xml {
 namespace {
 
-std::string_view PrefixOf(std::string_view qname) {
-  const std::size_t colon = qname.find(':');
-  return colon == std::string_view::npos ? std::string_view() : qname.substr(0, colon);
-}
-
-std::string_view LocalOf(std::string_view qname) {
-  const std::size_t colon = qname.find(':');
-  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
-}
+using internal::LocalOf;
+using internal::PrefixOf;
 
 // The declaration of `prefix` on `el` itself, if any.
 bool DeclaredOn(pugi::xml_node el, std::string_view prefix, std::string_view* uri) {

@@ -15,16 +15,6 @@ bool IsIdLikeName(std::string_view name) {
          name == "ResponseID";
 }
 
-std::string_view PrefixOf(std::string_view qname) {
-  const std::size_t colon = qname.find(':');
-  return colon == std::string_view::npos ? std::string_view() : qname.substr(0, colon);
-}
-
-std::string_view LocalOf(std::string_view qname) {
-  const std::size_t colon = qname.find(':');
-  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
-}
-
 }  // namespace
 
 std::string LineOf(std::string_view input, std::ptrdiff_t offset) {
