@@ -82,8 +82,18 @@ std::string CompareClaims(const json& c, const cg::saml::Assertion& a) {
       auto& v = got[attr.name];
       v.insert(v.end(), attr.values.begin(), attr.values.end());
     }
+    // The manifest flattened element-valued attributes (eduPersonTargetedID's NameID) with
+    // their indentation; values compare with surrounding XML whitespace trimmed.
+    auto trim = [](std::vector<std::string> v) {
+      for (std::string& s : v) {
+        const std::size_t a = s.find_first_not_of(" \t\r\n");
+        const std::size_t b = s.find_last_not_of(" \t\r\n");
+        s = a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
+      }
+      return v;
+    };
     for (const auto& [name, values] : c["attributes"].items()) {
-      if (got[name] != values.get<std::vector<std::string>>()) {
+      if (trim(got[name]) != trim(values.get<std::vector<std::string>>())) {
         return "attribute '" + name + "' differs from the manifest";
       }
     }
