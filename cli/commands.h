@@ -14,5 +14,6 @@ struct CliContext {
 
 // Each command lives in its own cmd_<name>.cc and registers itself on the root app.
 void AddErrorCodesCommand(CLI::App& app, CliContext& ctx);
+void AddRulesCommand(CLI::App& app, CliContext& ctx);  // cli/cmd_rules.cc
 
 }  // namespace claimgate::cli

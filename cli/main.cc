@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.add_option("--db", ctx.db_path, "SQLite database (default ./claimgate.db)");
   claimgate::cli::AddErrorCodesCommand(app, ctx);
+  claimgate::cli::AddRulesCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
