@@ -1,6 +1,7 @@
 // Golden tests: the attributes of real IdP responses from the shared corpus (read at test time
 // from $CLAIMGATE_CORPUS_DIR/MANIFEST.json, never copied) mapped by every built-in profile and
-// compared with tests/rules/golden/<case>.json, which were checked by hand.
+// compared (decision, worker and explanation) with tests/rules/golden/<case>.json, which were
+// checked by hand.
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -55,7 +56,7 @@ BOOST_AUTO_TEST_CASE(profiles_on_real_idp_attributes) {
     BOOST_REQUIRE(claims.ok());
     OJson got = {{"manifest_id", id}, {"idp", entry->value("idp", "")}};
     for (const std::string& profile : ProfileNames()) {
-      got[profile] = OJson::parse(MappingJson(LoadProfile(profile)->Apply(*claims), false));
+      got[profile] = OJson::parse(MappingJson(LoadProfile(profile)->Apply(*claims), true));
     }
     const std::string path = std::string(source) + "/tests/rules/golden/" + name + ".json";
     if (update) std::ofstream(path) << got.dump(2) << "\n";
