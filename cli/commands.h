@@ -21,5 +21,6 @@ void AddProcessCommand(CLI::App& app, CliContext& ctx);
 void AddC14nCommand(CLI::App& app, CliContext& ctx);
 void AddUsersCommand(CLI::App& app, CliContext& ctx);
 void AddAuditCommand(CLI::App& app, CliContext& ctx);
+void AddRulesCommand(CLI::App& app, CliContext& ctx);  // cli/cmd_rules.cc
 
 }  // namespace claimgate::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   claimgate::cli::AddC14nCommand(app, ctx);
   claimgate::cli::AddUsersCommand(app, ctx);
   claimgate::cli::AddAuditCommand(app, ctx);
+  claimgate::cli::AddRulesCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -277,8 +277,14 @@ class Applier {
         Explain(key, "drop", "$.pass_through", a.name, a.values, "name taken");
         continue;
       }
-      m_.worker.push_back(Field{key, a.values, a.values.size() > 1});
-      Explain(key, "pass", "$.pass_through", a.name, a.values, "");
+      std::vector<std::string> vals;
+      for (const std::string& v : a.values) {
+        if (!v.empty()) vals.push_back(v);  // empty strings are no value, as everywhere
+      }
+      if (vals.empty()) continue;
+      const bool multi = vals.size() > 1;
+      Explain(key, "pass", "$.pass_through", a.name, vals, "");
+      m_.worker.push_back(Field{key, std::move(vals), multi});
     }
   }
 

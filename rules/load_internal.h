@@ -15,7 +15,7 @@
 
 namespace claimgate::rules {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;  // keeps document order (attributes, worker)
 
 // JSON path of every value in a (syntactically valid) document -> byte offset of its first
 // character, plus problems for repeated object keys, which nlohmann would merge silently.

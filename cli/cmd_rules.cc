@@ -1,0 +1,134 @@
+// claimgate rules check | test | profile: lint a rule document, dry-run it on a set of
+// attributes with an explanation, print a built-in profile.
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "rules/rule_set.h"
+
+namespace claimgate::cli {
+namespace {
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream s;
+  s << in.rdbuf();
+  *out = s.str();
+  return true;
+}
+
+// RULES.json, or "profile:NAME" for a built-in profile. Prints every problem on stderr.
+bool LoadRuleArg(const std::string& arg, std::unique_ptr<rules::RuleSet>* out) {
+  if (arg.rfind("profile:", 0) == 0) {
+    Result<rules::RuleSet> r = rules::LoadProfile(arg.substr(8));
+    if (!r.ok()) {
+      std::cerr << arg << ": " << r.status().message() << "\n";
+      return false;
+    }
+    *out = std::make_unique<rules::RuleSet>(*std::move(r));
+    return true;
+  }
+  std::string text;
+  if (!ReadFile(arg, &text)) {
+    std::cerr << arg << ": cannot read the file\n";
+    return false;
+  }
+  std::vector<rules::Problem> problems;
+  Result<rules::RuleSet> r = rules::LoadRules(text, arg, &problems);
+  if (!r.ok()) {
+    for (const rules::Problem& p : problems) {
+      std::cerr << rules::FormatProblem(arg, p) << " [" << p.code->id << "]\n";
+    }
+    return false;
+  }
+  *out = std::make_unique<rules::RuleSet>(*std::move(r));
+  return true;
+}
+
+struct TestArgs {
+  std::string rules;
+  std::string attributes;
+  std::string assertion;
+  bool explain = false;
+};
+
+int RunTest(const TestArgs& a) {
+  if (a.attributes.empty() == a.assertion.empty()) {
+    std::cerr << "rules test: give exactly one of --attributes ATTRS.json or --assertion FILE\n";
+    return kExitUsage;
+  }
+  if (!a.assertion.empty()) {
+    std::cerr << "rules test: --assertion needs the verifier, which this build does not have "
+                 "yet; run `claimgate verify ... > a.json` and pass --attributes a.json\n";
+    return kExitUsage;
+  }
+  std::unique_ptr<rules::RuleSet> rs;
+  if (!LoadRuleArg(a.rules, &rs)) return kExitUsage;
+  std::string text;
+  if (!ReadFile(a.attributes, &text)) {
+    std::cerr << a.attributes << ": cannot read the file\n";
+    return kExitUsage;
+  }
+  Result<Claims> claims = rules::ClaimsFromJson(text, a.attributes);
+  if (!claims.ok()) {
+    std::cerr << claims.status().message() << " [" << claims.status().code() << "]\n";
+    return kExitUsage;
+  }
+  const rules::Mapping m = rs->Apply(*claims);
+  std::cout << rules::MappingJson(m, a.explain) << "\n";
+  return m.accepted() ? kExitAccepted : kExitRejected;
+}
+
+}  // namespace
+
+void AddRulesCommand(CLI::App& app, CliContext& ctx) {
+  CLI::App* cmd = app.add_subcommand("rules", "Check and dry-run claims-mapping rules");
+  cmd->require_subcommand(1);
+
+  CLI::App* check = cmd->add_subcommand(
+      "check", "Check RULES.json; exit 0, or 2 listing every problem as FILE:LINE:COL: PATH: why");
+  auto check_file = std::make_shared<std::string>();
+  check->add_option("RULES", *check_file, "rule document, or profile:NAME")->required();
+  check->callback([check_file, &ctx] {
+    std::unique_ptr<rules::RuleSet> rs;
+    if (!LoadRuleArg(*check_file, &rs)) {
+      ctx.exit_code = kExitUsage;
+      return;
+    }
+    std::cout << *check_file << ": ok (";
+    const std::vector<std::string> names = rs->OutputNames();
+    for (std::size_t i = 0; i < names.size(); ++i) std::cout << (i ? ", " : "") << names[i];
+    std::cout << ")\n";
+  });
+
+  CLI::App* test = cmd->add_subcommand(
+      "test", "Apply RULES.json to the attributes `claimgate verify` printed; print the worker");
+  auto args = std::make_shared<TestArgs>();
+  test->add_option("RULES", args->rules, "rule document, or profile:NAME")->required();
+  test->add_option("--attributes", args->attributes,
+                   "JSON printed by `claimgate verify` (subject, subject_format, attributes)");
+  test->add_option("--assertion", args->assertion, "a SAML Response to verify first");
+  test->add_flag("--explain", args->explain, "explain every value produced, dropped or rejected");
+  test->callback([args, &ctx] { ctx.exit_code = RunTest(*args); });
+
+  CLI::App* profile = cmd->add_subcommand("profile", "Print a built-in profile's rule document");
+  auto name = std::make_shared<std::string>();
+  profile->add_option("NAME", *name, "flex, frontline, console or sendgrid")->required();
+  profile->callback([name, &ctx] {
+    const std::string_view text = rules::ProfileText(*name);
+    if (text.empty()) {
+      std::cerr << "unknown profile '" << *name << "' (flex, frontline, console, sendgrid)\n";
+      ctx.exit_code = kExitUsage;
+      return;
+    }
+    std::cout << text;
+  });
+}
+
+}  // namespace claimgate::cli

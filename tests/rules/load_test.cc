@@ -1,0 +1,87 @@
+// Loading: every problem listed with a JSON path and LINE:COL; profiles; extends.
+#include <string>
+#include <vector>
+
+#include "tests/rules/rules_test_util.h"
+
+namespace claimgate::rules::test {
+namespace {
+
+BOOST_AUTO_TEST_SUITE(load)
+
+BOOST_AUTO_TEST_CASE(syntax_error_has_line_and_column) {
+  std::vector<Problem> p;
+  Result<RuleSet> r = LoadRules("{\"version\": 1,\n  \"attributes\": {,}}", "r.json", &p);
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST(r.status().code() == "rules.json_syntax");
+  BOOST_REQUIRE(p.size() == 1u);
+  BOOST_TEST(p[0].line == 2);
+  BOOST_TEST(p[0].column == 18);
+  BOOST_TEST(p[0].path == "$");
+}
+
+BOOST_AUTO_TEST_CASE(every_problem_is_listed_with_path_and_position) {
+  const std::string doc =
+      "{\"version\": 2,\n"
+      " \"attributes\": {\n"
+      "  \"roles\": {\"from\": \"r\", \"map\": {\"A\": \"a\"}, \"transform\": [\"trim\", \"rot13\"]},\n"
+      "  \"x\": {\"value\": \"user.a +\", \"colour\": 1},\n"
+      "  \"y\": {\"from\": \"y\", \"transform\": [{\"regex\": \"(\"}]}},\n"
+      " \"when\": [{\"if\": \"true\", \"add\": {\"nope\": \"v\"}}]}";
+  std::vector<Problem> p;
+  BOOST_REQUIRE(!LoadRules(doc, "r.json", &p).ok());
+  std::vector<std::string> got;
+  for (const Problem& q : p) got.push_back(FormatProblem("r.json", q) + " " + q.code->id);
+  const std::vector<std::string> want = {
+      "r.json:1:13: $.version: the only version is 1 rules.version",
+      "r.json:3:12: $.attributes.roles: an attribute with allowed or map must say what happens "
+      "when no value is left: \"required\": true (reject) or a \"default\" rules.no_empty_outcome",
+      "r.json:3:67: $.attributes.roles.transform[1]: unknown transform 'rot13' (trim, lowercase, "
+      "uppercase, collapse_spaces, email_local_part, {\"regex\", \"replace\"}) "
+      "rules.unknown_transform",
+      "r.json:4:27: $.attributes.x.value: expression ends too early (at character 9 of the "
+      "expression) rules.expression_syntax",
+      "r.json:4:40: $.attributes.x.colour: unknown key 'colour' rules.schema",
+  };
+  BOOST_REQUIRE(got.size() >= want.size() + 2);
+  for (std::size_t i = 0; i < want.size(); ++i) BOOST_TEST(got[i] == want[i]);
+  BOOST_TEST(got[5].find("$.attributes.y.transform[0].regex: the regex does not compile") !=
+             std::string::npos);
+  BOOST_TEST(got[6].find("r.json:6:42: $.when[0].add.nope: 'nope' is not declared") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(schema_codes) {
+  std::string path;
+  BOOST_TEST(LoadCode(R"({"version":1,"attributes":{"a":{"from":"a"}},"a":1,"a":2})") ==
+             "rules.duplicate_key");
+  BOOST_TEST(LoadCode(R"({"version":1,"attributes":{"a":{"from":"a","from":"b"}}})", &path) ==
+             "rules.duplicate_key");
+  BOOST_TEST(path == "$.attributes.a.from");
+  BOOST_TEST(LoadCode(R"({"attributes":{}})") == "rules.version");
+  BOOST_TEST(LoadCode(R"({"version":1,"extends":"nope"})") == "rules.unknown_profile");
+  BOOST_TEST(LoadCode(R"({"version":1,"attributes":{"a":{}}})") == "rules.schema");
+  BOOST_TEST(LoadCode(R"({"version":1,"attributes":{"a":{"from":"a","allowed":["x"],
+      "default":"y"}}})") == "rules.disallowed_value");
+  BOOST_TEST(LoadCode(R"({"version":1,"attributes":{"a":{"from":"a","map":[{"regex":"[","to":"x"}],
+      "required":true}}})") == "rules.bad_regex");
+  BOOST_TEST(LoadCode(R"({"version":1,"attributes":{"a":{"from":"a"}},
+      "when":[{"if":"true","add":{"a":"x"}}]})") == "rules.unknown_attribute");
+  BOOST_TEST(LoadCode(R"({"version":1,"attributes":{"a":{"from":"a","split":""}}})") ==
+             "rules.schema");
+  BOOST_TEST(LoadCode(R"([1,2])") == "rules.schema");
+}
+
+BOOST_AUTO_TEST_CASE(profiles_load_and_extend) {
+  for (const std::string& name : ProfileNames()) BOOST_TEST(LoadProfile(name).ok(), name);
+  BOOST_TEST(LoadProfile("nope").status().code() == "rules.unknown_profile");
+  RuleSet rs = MustLoad(R"({"version":1,"extends":"frontline",
+      "attributes":{"team":{"from":"dept"}},
+      "when":[{"if":"user.dept == 'Sales'","add":{"roles":"agent"}}]})");
+  BOOST_TEST(Worker(rs, MakeClaims({{"dept", {"Sales"}}}, "A@B.io")) ==
+             R"({"email":"a@b.io","roles":["agent"],"team":"Sales"})");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace claimgate::rules::test
