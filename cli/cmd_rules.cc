@@ -3,12 +3,16 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/io.h"
+#include "cli/json_out.h"
+#include "cli/verify_options.h"
 #include "rules/rule_set.h"
 
 namespace claimgate::cli {
@@ -55,21 +59,51 @@ struct TestArgs {
   std::string rules;
   std::string attributes;
   std::string assertion;
+  VerifyOptionsArgs verify;
   bool explain = false;
 };
+
+// The Claims of --assertion FILE, verified with the verify options first (an unverified
+// response is never mapped). Prints verify's rejection and returns nullopt with *exit_code set.
+std::optional<Claims> VerifiedClaims(const TestArgs& a, int* exit_code) {
+  std::string error;
+  std::optional<LoadedVerifier> loaded = BuildVerifier(a.verify, &error);
+  if (!loaded) {
+    std::cerr << "rules test: " << error << "\n";
+    *exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  std::optional<std::string> raw =
+      ReadInput(a.assertion, &error, loaded->verifier.settings().limits.max_input_bytes);
+  if (!raw) {
+    std::cerr << "rules test: --assertion " << error << "\n";
+    *exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  Result<saml::Assertion> login = loaded->verifier.Verify(*raw, loaded->clock->Now());
+  if (!login.ok()) {
+    std::cout << RejectedJson(login.status()).dump() << "\n";
+    *exit_code = kExitRejected;
+    return std::nullopt;
+  }
+  return login->claims;
+}
 
 int RunTest(const TestArgs& a) {
   if (a.attributes.empty() == a.assertion.empty()) {
     std::cerr << "rules test: give exactly one of --attributes ATTRS.json or --assertion FILE\n";
     return kExitUsage;
   }
-  if (!a.assertion.empty()) {
-    std::cerr << "rules test: --assertion needs the verifier, which this build does not have "
-                 "yet; run `claimgate verify ... > a.json` and pass --attributes a.json\n";
-    return kExitUsage;
-  }
   std::unique_ptr<rules::RuleSet> rs;
   if (!LoadRuleArg(a.rules, &rs)) return kExitUsage;
+  if (!a.assertion.empty()) {
+    int exit_code = kExitAccepted;
+    std::optional<Claims> claims = VerifiedClaims(a, &exit_code);
+    if (!claims) return exit_code;
+    const rules::Mapping m = rs->Apply(*claims);
+    std::cout << rules::MappingJson(m, a.explain) << "\n";
+    return m.accepted() ? kExitAccepted : kExitRejected;
+  }
   std::string text;
   if (!ReadFile(a.attributes, &text)) {
     std::cerr << a.attributes << ": cannot read the file\n";
@@ -113,7 +147,9 @@ void AddRulesCommand(CLI::App& app, CliContext& ctx) {
   test->add_option("RULES", args->rules, "rule document, or profile:NAME")->required();
   test->add_option("--attributes", args->attributes,
                    "JSON printed by `claimgate verify` (subject, subject_format, attributes)");
-  test->add_option("--assertion", args->assertion, "a SAML Response to verify first");
+  test->add_option("--assertion", args->assertion,
+                   "a SAML Response, verified first with the verify options below");
+  AddVerifyOptions(*test, args->verify, /*required=*/false);
   test->add_flag("--explain", args->explain, "explain every value produced, dropped or rejected");
   test->callback([args, &ctx] { ctx.exit_code = RunTest(*args); });
 

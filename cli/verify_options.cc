@@ -6,7 +6,7 @@
 
 namespace claimgate::cli {
 
-void AddVerifyOptions(CLI::App& cmd, VerifyOptionsArgs& a) {
+void AddVerifyOptions(CLI::App& cmd, VerifyOptionsArgs& a, bool required) {
   cmd.add_option("--idp-metadata", a.idp_metadata,
                  "IdP metadata XML (EntityDescriptor, or an EntitiesDescriptor with "
                  "--idp-entity-id); every signing certificate in it is pinned");
@@ -16,10 +16,10 @@ void AddVerifyOptions(CLI::App& cmd, VerifyOptionsArgs& a) {
                  "IdP entity ID: the Issuer must equal it; selects the entity in an aggregate");
   cmd.add_option("--sp-entity-id", a.sp_entity_id,
                  "This SP's entity ID: every AudienceRestriction must list it")
-      ->required();
+      ->required(required);
   cmd.add_option("--acs-url", a.acs_url,
                  "This SP's ACS URL: Destination and the bearer Recipient must equal it")
-      ->required();
+      ->required(required);
   cmd.add_option("--now", a.now, "Evaluate times at this instant (ISO 8601, e.g. 2024-05-01T12:00:00Z)");
   cmd.add_option("--in-response-to", a.in_response_to,
                  "The AuthnRequest ID this response must answer");
@@ -39,6 +39,10 @@ void AddVerifyOptions(CLI::App& cmd, VerifyOptionsArgs& a) {
 
 std::optional<LoadedVerifier> BuildVerifier(const VerifyOptionsArgs& a, std::string* error) {
   pipeline::TrustSource source;
+  if (a.sp_entity_id.empty() || a.acs_url.empty()) {
+    *error = "--sp-entity-id and --acs-url are required to verify a response";
+    return std::nullopt;
+  }
   if (a.idp_metadata.empty() == a.idp_certs.empty()) {
     *error = "give exactly one of --idp-metadata or --idp-cert";
     return std::nullopt;

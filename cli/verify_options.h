@@ -29,7 +29,9 @@ struct VerifyOptionsArgs {
   bool require_signed_assertion = false;
 };
 
-void AddVerifyOptions(CLI::App& cmd, VerifyOptionsArgs& args);
+// Adds the options to `cmd`. With required=false the SP options become optional (for commands
+// where verification is one of two input forms); BuildVerifier then checks them.
+void AddVerifyOptions(CLI::App& cmd, VerifyOptionsArgs& args, bool required = true);
 
 struct LoadedVerifier {
   pipeline::ResponseVerifier verifier;

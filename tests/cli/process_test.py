@@ -131,6 +131,27 @@ def modes_and_codes(tmp):
     check(rc == 2 and "$.security.allow_sha_1" in err, "a mistyped setting is refused: %s" % err.strip())
 
 
+def rules_test_assertion():
+    """`rules test --assertion` maps only what the verifier accepted."""
+    base = ["rules", "test", "profile:flex", "--assertion",
+            os.path.join(EXAMPLES, "flex", "responses", "1-first-login.xml"),
+            "--idp-metadata", os.path.join(EXAMPLES, "idp", "metadata.xml"),
+            "--acs-url", "https://sp.example/saml/acme-flex/acs"]
+    p = subprocess.run([BIN] + base + ["--sp-entity-id", "https://sp.example/saml/acme-flex"],
+                       capture_output=True, text=True)
+    out = json.loads(p.stdout or "{}")
+    check(p.returncode == 0 and out.get("worker", {}).get("roles") == ["agent"],
+          "rules test --assertion maps the verified claims: %s %s" % (p.returncode, p.stdout))
+    p = subprocess.run([BIN] + base + ["--sp-entity-id", "https://sp.example/other"],
+                       capture_output=True, text=True)
+    out = json.loads(p.stdout or "{}")
+    check(p.returncode == 1 and out.get("error", {}).get("code") == "audience.mismatch",
+          "rules test --assertion refuses what verify refuses: %s" % p.stdout)
+    p = subprocess.run([BIN] + base, capture_output=True, text=True)
+    check(p.returncode == 2 and "--sp-entity-id" in p.stderr,
+          "rules test --assertion without the SP options is a usage error: %s" % p.stderr)
+
+
 def bulk(tmp, n):
     out = os.path.join(tmp, "bulk")
     subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tests", "fixtures", "make_fixtures.py"),
@@ -207,6 +228,7 @@ def crash_loop(tmp, conn, params, files, rounds):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         modes_and_codes(tmp)
+        rules_test_assertion()
         workers, per_worker, rounds = (8, 25, 20) if QUICK else (8, 200, 60)
         conn, params, files = bulk(tmp, workers * per_worker + rounds)
         concurrency(tmp, conn, params, files[:workers * per_worker], workers, per_worker)
