@@ -22,5 +22,7 @@ void AddC14nCommand(CLI::App& app, CliContext& ctx);
 void AddUsersCommand(CLI::App& app, CliContext& ctx);
 void AddAuditCommand(CLI::App& app, CliContext& ctx);
 void AddRulesCommand(CLI::App& app, CliContext& ctx);  // cli/cmd_rules.cc
+// serve, sp-metadata, login-url (cli/cmd_serve.cc)
+void AddServeCommands(CLI::App& app, CliContext& ctx);
 
 }  // namespace claimgate::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   claimgate::cli::AddUsersCommand(app, ctx);
   claimgate::cli::AddAuditCommand(app, ctx);
   claimgate::cli::AddRulesCommand(app, ctx);
+  claimgate::cli::AddServeCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -158,6 +158,12 @@ Result<ProvisionOutcome> DecideAndCommit(Db& db, const ProvisionRequest& r, Time
   if (Result<std::int64_t> pruned = PruneExpired(*txn, now); !pruned.ok()) return pruned.status();
   Status replay = CheckAndRecordAssertion(*txn, r.connection, r.assertion_id, r.replay_until, now);
   if (!replay.ok()) return replay;
+  std::string relay_state;
+  if (!r.consume_request_id.empty()) {
+    Result<std::string> consumed = ConsumePendingRequest(*txn, r.connection, r.consume_request_id, now);
+    if (!consumed.ok()) return consumed.status();
+    relay_state = *std::move(consumed);
+  }
   Result<std::optional<User>> user = FindUser(db, r.connection, r.subject);
   if (!user.ok()) return user.status();
   Status admitted = CheckDomain(r);
@@ -167,7 +173,7 @@ Result<ProvisionOutcome> DecideAndCommit(Db& db, const ProvisionRequest& r, Time
     Result<AuditEntry> row =
         AppendAudit(*txn, LoginRecord(r, admitted, RejectionDetail(r, admitted)), now);
     if (!row.ok() || !txn->Commit().ok()) return admitted;
-    return ProvisionOutcome{ProvisionAction::kNone, 0, row->id, std::move(admitted)};
+    return ProvisionOutcome{ProvisionAction::kNone, 0, row->id, std::move(admitted), relay_state};
   }
   Result<Applied> applied = ApplyLogin(*txn, r, *user, now);
   if (!applied.ok()) return applied.status();
@@ -176,7 +182,7 @@ Result<ProvisionOutcome> DecideAndCommit(Db& db, const ProvisionRequest& r, Time
       *txn, LoginRecord(r, Status::Ok(), internal::LoginDetailJson(applied->detail)), now);
   if (!row.ok()) return row.status();
   if (Status s = txn->Commit(); !s.ok()) return s;
-  return ProvisionOutcome{applied->action, applied->user_id, row->id, Status::Ok()};
+  return ProvisionOutcome{applied->action, applied->user_id, row->id, Status::Ok(), relay_state};
 }
 
 }  // namespace

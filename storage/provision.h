@@ -40,6 +40,10 @@ struct ProvisionRequest {
   AttributePolicies policies;                    // for returning users ("email" included)
   std::vector<std::string> enforced_domains;     // empty = any; else the email's domain must match
   bool solicited = false;         // the response answers an AuthnRequest (SP-initiated)
+  // When set, the pending AuthnRequest with this ID (of `connection`) is consumed in the same
+  // transaction as the replay entry: in_response_to.unknown_request / request_reused /
+  // request_expired reject the login and roll everything back (serve's ACS).
+  std::string consume_request_id;
   std::string client_addr;        // "" when unknown
   std::string rules_explanation;  // JSON from the rules stage, embedded in the audit detail
   // Non-ok when an earlier stage rejected the login: Provision then only writes the rejected
@@ -55,10 +59,12 @@ struct ProvisionOutcome {
   std::int64_t user_id = 0;                         // the account signed in (0 when rejected)
   std::int64_t audit_id = 0;  // the audit row written (0 only if even that failed)
   Status status;              // ok = accepted
+  std::string relay_state;    // of the consumed pending request (consume_request_id), if any
 };
 
 // Decides and records one login at `now`:
-//   1. replay: PruneExpired, then CheckAndRecordAssertion (replay.detected);
+//   1. replay: PruneExpired, then CheckAndRecordAssertion (replay.detected), then
+//      ConsumePendingRequest when consume_request_id is set (in_response_to.*);
 //   2. enforced domains (provisioning.domain_not_allowed);
 //   3. account: found → disabled? (provisioning.user_disabled) else update per `policies`;
 //      unknown → create (jit; jit-idp-initiated when !solicited) with default_permissions, or

@@ -22,6 +22,9 @@ struct LoginContext {
   TimePoint now;
   // The AuthnRequest ID this response must answer (SP-initiated sign-on), if any.
   std::optional<std::string> in_response_to;
+  // With in_response_to set: consume that pending request of the connection in the login's
+  // transaction (serve's ACS), so an unknown, reused or expired request ID rejects the login.
+  bool consume_pending_request = false;
   std::string client_addr;  // "" when unknown
 };
 

@@ -1,0 +1,26 @@
+#include "server/acs.h"
+
+#include "server/sp.h"
+
+namespace claimgate::server {
+
+AcsOutcome RunAcs(const pipeline::Connection& connection, std::string_view saml_response,
+                  std::string_view relay_state, const std::string& client_addr, TimePoint now,
+                  storage::Db& db) {
+  pipeline::LoginContext context;
+  context.now = now;
+  context.client_addr = client_addr;
+  context.consume_pending_request = true;
+  // Only a signed, otherwise valid response may name the request it answers.
+  Result<saml::Assertion> peek = connection.verifier().Verify(saml_response, now);
+  if (peek.ok() && peek->in_response_to) context.in_response_to = peek->in_response_to;
+  AcsOutcome out;
+  out.decision = pipeline::Process(connection, saml_response, context, db);
+  if (!out.decision.accepted()) return out;
+  const std::string& stored = out.decision.provisioning.relay_state;
+  const std::string candidate = stored.empty() ? std::string(relay_state) : stored;
+  if (RelayStateAllowed(connection.config(), candidate)) out.redirect = candidate;
+  return out;
+}
+
+}  // namespace claimgate::server

@@ -1,0 +1,29 @@
+#pragma once
+
+// The ACS decision: which pending request a response answers, then the whole pipeline.
+
+#include <string>
+#include <string_view>
+
+#include "engine/pipeline/process.h"
+
+namespace claimgate::server {
+
+struct AcsOutcome {
+  pipeline::Decision decision;
+  std::string redirect;  // where to send the browser (allow-listed), "" for the result page
+};
+
+// Runs one posted SAMLResponse through `connection`:
+//   1. a side-effect-free verification learns the signed InResponseTo (if it fails, step 2 runs
+//      unsolicited and reports the same failure, with its audit row);
+//   2. pipeline::Process with that InResponseTo expected and its pending request consumed in the
+//      login's transaction (in_response_to.unknown_request / request_reused / request_expired),
+//      or unsolicited (in_response_to.unsolicited unless the connection allows IdP-initiated).
+// The redirect is the pending request's relay state, else the posted one, and only when the
+// login was accepted and the URL is on the connection's allow-list.
+AcsOutcome RunAcs(const pipeline::Connection& connection, std::string_view saml_response,
+                  std::string_view relay_state, const std::string& client_addr, TimePoint now,
+                  storage::Db& db);
+
+}  // namespace claimgate::server

@@ -1,0 +1,130 @@
+#include "server/render.h"
+
+#include "cli/json_out.h"
+#include "server/sp.h"
+
+namespace claimgate::server {
+
+namespace {
+
+constexpr char kStyle[] =
+    "body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse}"
+    "td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}"
+    ".ok{color:#070}.no{color:#a00}code{background:#f4f4f4}";
+
+std::string Cell(const std::string& text) { return "<td>" + EscapeXml(text) + "</td>"; }
+
+std::string Join(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& v : values) out += (out.empty() ? "" : ", ") + v;
+  return out;
+}
+
+std::string UsersTable(const std::vector<storage::User>& users) {
+  std::string h = "<h2>Users</h2><table><tr><th>connection</th><th>subject</th><th>email</th>"
+                  "<th>status</th><th>permissions</th><th>attributes</th><th>last login</th></tr>";
+  for (const storage::User& u : users) {
+    std::string attrs;
+    for (const auto& [name, values] : u.attributes) {
+      attrs += EscapeXml(name) + ": " + EscapeXml(Join(values)) + "<br>";
+    }
+    h += "<tr>" + Cell(u.connection) + Cell(u.subject) + Cell(u.email) +
+         Cell(storage::UserStatusName(u.status)) + Cell(Join(u.permissions)) + "<td>" + attrs +
+         "</td>" + Cell(u.last_login) + "</tr>";
+  }
+  return h + "</table>";
+}
+
+std::string Input(const char* name, const std::optional<std::string>& value) {
+  return std::string(name) + " <input name=\"" + name + "\" value=\"" +
+         EscapeXml(value.value_or("")) + "\"> ";
+}
+
+std::string AuditTable(const AdminView& v) {
+  std::string h = "<h2>Audit trail</h2><form method=\"get\" action=\"/admin\">" +
+                  Input("connection", v.filter.connection) + Input("subject", v.filter.subject) +
+                  Input("decision", v.filter.decision) + Input("since", v.filter.since) +
+                  Input("until", v.filter.until) + "<button>Filter</button></form>";
+  h += "<table><tr><th>id</th><th>time</th><th>connection</th><th>event</th><th>decision</th>"
+       "<th>code</th><th>subject</th><th>client</th></tr>";
+  for (const storage::AuditEntry& e : v.audit) {
+    const storage::AuditRecord& r = e.record;
+    h += "<tr>" + Cell(std::to_string(e.id)) + Cell(e.time) + Cell(r.connection) +
+         Cell(r.event) + Cell(r.decision) + Cell(r.error_code) + Cell(r.subject) +
+         Cell(r.client_addr) + "</tr>";
+  }
+  return h + "</table>";
+}
+
+}  // namespace
+
+nlohmann::ordered_json DecisionJson(const pipeline::Decision& d) {
+  nlohmann::ordered_json j =
+      d.accepted() ? cli::AcceptedJson(*d.login) : cli::RejectedJson(d.status);
+  if (d.accepted() && d.mapping) {
+    j["worker"] = nlohmann::ordered_json::parse(rules::WorkerJson(*d.mapping), nullptr, false);
+  }
+  j["provisioning"] = {{"action", storage::ProvisionActionName(d.provisioning.action)},
+                       {"user_id", d.provisioning.user_id}};
+  return j;
+}
+
+nlohmann::ordered_json UserJson(const storage::User& u) {
+  nlohmann::ordered_json attributes = nlohmann::ordered_json::object();
+  for (const auto& [name, values] : u.attributes) attributes[name] = values;
+  return {{"id", u.id},
+          {"connection", u.connection},
+          {"subject", u.subject},
+          {"email", u.email},
+          {"attributes", attributes},
+          {"permissions", u.permissions},
+          {"status", storage::UserStatusName(u.status)},
+          {"origin", storage::UserOriginName(u.origin)},
+          {"created", u.created},
+          {"updated", u.updated},
+          {"last_login", u.last_login}};
+}
+
+nlohmann::ordered_json AuditJson(const storage::AuditEntry& e) {
+  const storage::AuditRecord& r = e.record;
+  nlohmann::ordered_json detail = nlohmann::ordered_json::parse(r.detail, nullptr, false);
+  if (detail.is_discarded()) detail = r.detail;
+  return {{"id", e.id},           {"time", e.time},         {"connection", r.connection},
+          {"event", r.event},     {"decision", r.decision}, {"error_code", r.error_code},
+          {"subject", r.subject}, {"assertion_id", r.assertion_id}, {"issuer", r.issuer},
+          {"client_addr", r.client_addr}, {"detail", detail}, {"hash", e.hash}};
+}
+
+std::string Dump(const nlohmann::ordered_json& j) {
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::string HtmlPage(const std::string& title, const std::string& body_html) {
+  return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
+         EscapeXml(title) + "</title><style>" + kStyle + "</style></head><body><h1>" +
+         EscapeXml(title) + "</h1>" + body_html + "</body></html>\n";
+}
+
+std::string DecisionHtml(const std::string& connection, const pipeline::Decision& d) {
+  std::string b = "<p>Connection: <code>" + EscapeXml(connection) + "</code></p>";
+  if (!d.accepted()) {
+    const ErrorCode* code = d.status.error_code();
+    b += "<p class=\"no\">Sign-in refused: <code>" + EscapeXml(code ? code->id : "") +
+         "</code></p><p>" + EscapeXml(code ? code->doc : "") + "</p>";
+    return HtmlPage("Sign-in refused", b);
+  }
+  b += "<p class=\"ok\">Signed in as <code>" + EscapeXml(d.login->claims.subject) +
+       "</code> (" + EscapeXml(storage::ProvisionActionName(d.provisioning.action)) + ")</p>";
+  if (d.mapping) {
+    b += "<table><tr><th>attribute</th><th>values</th></tr>";
+    for (const rules::Field& f : d.mapping->worker) b += "<tr>" + Cell(f.name) + Cell(Join(f.values)) + "</tr>";
+    b += "</table>";
+  }
+  return HtmlPage("Signed in", b);
+}
+
+std::string AdminHtml(const AdminView& view) {
+  return HtmlPage("claimgate admin", UsersTable(view.users) + AuditTable(view));
+}
+
+}  // namespace claimgate::server

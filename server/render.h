@@ -1,0 +1,34 @@
+#pragma once
+
+// What serve answers with: the decision JSON (the same as `claimgate process`), users and audit
+// rows as JSON, and small self-contained HTML pages (inline style only, every value escaped).
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/pipeline/process.h"
+#include "storage/audit.h"
+#include "storage/users.h"
+
+namespace claimgate::server {
+
+nlohmann::ordered_json DecisionJson(const pipeline::Decision& d);
+nlohmann::ordered_json UserJson(const storage::User& u);
+nlohmann::ordered_json AuditJson(const storage::AuditEntry& e);
+std::string Dump(const nlohmann::ordered_json& j);  // invalid UTF-8 replaced, never throws
+
+// A whole HTML document around `body_html` (already escaped).
+std::string HtmlPage(const std::string& title, const std::string& body_html);
+// The ACS result page: the decision, and for a rejection only the code and its fixed text.
+std::string DecisionHtml(const std::string& connection, const pipeline::Decision& d);
+
+struct AdminView {
+  std::vector<storage::User> users;
+  std::vector<storage::AuditEntry> audit;
+  storage::AuditFilter filter;
+};
+std::string AdminHtml(const AdminView& view);
+
+}  // namespace claimgate::server

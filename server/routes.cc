@@ -1,0 +1,181 @@
+// The route handlers of App: SP metadata, SP-initiated login, the ACS, and the admin views.
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+#include "server/acs.h"
+#include "server/app.h"
+#include "server/render.h"
+#include "server/responses.h"
+#include "server/sp.h"
+#include "storage/time_text.h"
+
+namespace claimgate::server {
+
+namespace {
+
+constexpr std::int64_t kAdminAuditRows = 200;
+constexpr std::int64_t kMaxAuditRows = 10000;
+
+// A failure before any decision: unknown connection → 404, anything else → 500 with the detail
+// kept for the log.
+HttpResponse Failure(const Status& s, bool json) {
+  if (s.Is(errors::kHttpNotFound)) return ErrorResponse(404, errors::kHttpNotFound, json);
+  HttpResponse r = ErrorResponse(500, errors::kHttpInternal, json);
+  r.detail = std::string(s.code()) + ": " + s.message();
+  return r;
+}
+
+bool IsForm(const std::string& content_type) {
+  constexpr std::string_view kForm = "application/x-www-form-urlencoded";
+  if (content_type.size() < kForm.size()) return false;
+  for (std::size_t i = 0; i < kForm.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(content_type[i])) != kForm[i]) return false;
+  }
+  return content_type.size() == kForm.size() || content_type[kForm.size()] == ';' ||
+         content_type[kForm.size()] == ' ';
+}
+
+std::optional<std::string> Field(const std::map<std::string, std::string>& f, const char* name) {
+  auto it = f.find(name);
+  if (it == f.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
+// The audit filter from the query; http.bad_request on a bad time or limit.
+Result<storage::AuditFilter> AuditFilterFrom(const std::map<std::string, std::string>& q,
+                                             std::int64_t default_limit) {
+  storage::AuditFilter f;
+  f.connection = Field(q, "connection");
+  f.subject = Field(q, "subject");
+  f.decision = Field(q, "decision");
+  f.event = Field(q, "event");
+  for (auto [name, slot] : {std::make_pair("since", &f.since), std::make_pair("until", &f.until)}) {
+    if (std::optional<std::string> text = Field(q, name)) {
+      Result<TimePoint> t = storage::ParseTime(*text);
+      if (!t.ok()) return Status::Error(errors::kHttpBadRequest, std::string("bad ") + name);
+      *slot = storage::FormatTime(*t);
+    }
+  }
+  f.limit = default_limit;
+  if (std::optional<std::string> limit = Field(q, "limit")) {
+    if (limit->size() > 6 || limit->find_first_not_of("0123456789") != std::string::npos) {
+      return Status::Error(errors::kHttpBadRequest, "bad limit");
+    }
+    f.limit = std::min<std::int64_t>(std::stoll(*limit), kMaxAuditRows);
+  }
+  return f;
+}
+
+}  // namespace
+
+HttpResponse App::Metadata(const std::string& name) {
+  Result<std::unique_ptr<storage::Db>> acquired = AcquireDb();
+  if (!acquired.ok()) return Failure(acquired.status(), false);
+  DbLease db(this, *std::move(acquired));
+  Result<std::shared_ptr<const pipeline::Connection>> c = FindConnection(*db, name);
+  if (!c.ok()) return Failure(c.status(), false);
+  HttpResponse r;
+  r.content_type = "application/samlmetadata+xml";
+  r.body = SpMetadataXml((*c)->config());
+  return r;
+}
+
+HttpResponse App::Login(const HttpRequest& request, const std::string& name) {
+  const bool json = WantsJson(request);
+  Result<std::map<std::string, std::string>> query = ParseForm(request.query);
+  if (!query.ok()) return ErrorResponse(400, errors::kHttpBadRequest, json);
+  Result<std::unique_ptr<storage::Db>> acquired = AcquireDb();
+  if (!acquired.ok()) return Failure(acquired.status(), json);
+  DbLease db(this, *std::move(acquired));
+  Result<std::shared_ptr<const pipeline::Connection>> c = FindConnection(*db, name);
+  if (!c.ok()) return Failure(c.status(), json);
+  Result<LoginStart> start = StartLogin(*db, **c, Field(*query, "relay_state").value_or(""),
+                                        Now(), options_.request_lifetime);
+  if (!start.ok()) {
+    if (start.status().Is(errors::kHttpNoSsoUrl)) {
+      return ErrorResponse(409, errors::kHttpNoSsoUrl, json);
+    }
+    return Failure(start.status(), json);
+  }
+  HttpResponse r;
+  r.status = 302;
+  r.headers["Location"] = start->url;
+  r.body = "Redirecting to the identity provider.\n";
+  return r;
+}
+
+HttpResponse App::Acs(const HttpRequest& request, const std::string& name) {
+  const bool json = WantsJson(request);
+  Result<std::unique_ptr<storage::Db>> acquired = AcquireDb();
+  if (!acquired.ok()) return Failure(acquired.status(), json);
+  DbLease db(this, *std::move(acquired));
+  Result<std::shared_ptr<const pipeline::Connection>> c = FindConnection(*db, name);
+  if (!c.ok()) return Failure(c.status(), json);
+  if (!IsForm(request.content_type)) return ErrorResponse(400, errors::kHttpBadRequest, json);
+  Result<std::map<std::string, std::string>> form = ParseForm(request.body);
+  if (!form.ok()) return ErrorResponse(400, errors::kHttpBadRequest, json);
+  std::optional<std::string> saml_response = Field(*form, "SAMLResponse");
+  if (!saml_response) return ErrorResponse(400, errors::kHttpBadRequest, json);
+  AcsOutcome out = RunAcs(**c, *saml_response, Field(*form, "RelayState").value_or(""),
+                          request.client_addr, Now(), *db);
+  metrics_.RecordDecision(out.decision);
+  const int status = out.decision.accepted() ? 200 : 403;
+  HttpResponse r = json ? JsonResponse(status, DecisionJson(out.decision))
+                        : HtmlResponse(status, DecisionHtml(name, out.decision));
+  r.code = std::string(out.decision.status.code());
+  if (!out.decision.accepted()) r.detail = out.decision.status.message();
+  if (!json && !out.redirect.empty()) {
+    r.status = 303;
+    r.headers["Location"] = out.redirect;
+  }
+  return r;
+}
+
+HttpResponse App::Admin(const HttpRequest& request, const std::string& route) {
+  const bool json = route != "/admin" || WantsJson(request);
+  if (!options_.admin_token) return ErrorResponse(404, errors::kHttpNotFound, json);
+  if (request.method != "GET") {
+    HttpResponse r = ErrorResponse(405, errors::kHttpMethodNotAllowed, json);
+    r.headers["Allow"] = "GET";
+    return r;
+  }
+  constexpr std::string_view kBearer = "Bearer ";
+  const std::string& auth = request.authorization;
+  if (auth.compare(0, kBearer.size(), kBearer) != 0 ||
+      !TokenMatches(auth.substr(kBearer.size()), *options_.admin_token)) {
+    HttpResponse r = ErrorResponse(401, errors::kHttpUnauthorized, json);
+    r.headers["WWW-Authenticate"] = "Bearer realm=\"claimgate admin\"";
+    return r;
+  }
+  Result<std::map<std::string, std::string>> query = ParseForm(request.query);
+  if (!query.ok()) return ErrorResponse(400, errors::kHttpBadRequest, json);
+  Result<storage::AuditFilter> filter =
+      AuditFilterFrom(*query, route == "/admin" ? kAdminAuditRows : 1000);
+  if (!filter.ok()) return ErrorResponse(400, errors::kHttpBadRequest, json);
+  Result<std::unique_ptr<storage::Db>> acquired = AcquireDb();
+  if (!acquired.ok()) return Failure(acquired.status(), json);
+  DbLease db(this, *std::move(acquired));
+  AdminView view;
+  view.filter = *filter;
+  if (route != "/api/audit") {
+    Result<std::vector<storage::User>> users = storage::ListUsers(*db, filter->connection);
+    if (!users.ok()) return Failure(users.status(), json);
+    view.users = *std::move(users);
+  }
+  if (route != "/api/users") {
+    Result<std::vector<storage::AuditEntry>> rows = storage::ListAudit(*db, *filter);
+    if (!rows.ok()) return Failure(rows.status(), json);
+    view.audit = *std::move(rows);
+  }
+  if (route == "/admin") return HtmlResponse(200, AdminHtml(view));
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  if (route == "/api/users") {
+    for (const storage::User& u : view.users) list.push_back(UserJson(u));
+  } else {
+    for (const storage::AuditEntry& e : view.audit) list.push_back(AuditJson(e));
+  }
+  return JsonResponse(200, list);
+}
+
+}  // namespace claimgate::server

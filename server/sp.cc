@@ -1,0 +1,166 @@
+#include "server/sp.h"
+
+#include <zlib.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "engine/base/base64.h"
+#include "engine/saml/datetime.h"
+#include "storage/replay.h"
+#include "storage/sqlite.h"
+
+namespace claimgate::server {
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+constexpr char kUpperHex[] = "0123456789ABCDEF";
+
+// Raw DEFLATE (no zlib header: windowBits -15), as the HTTP-Redirect binding requires.
+Result<std::string> RawDeflate(std::string_view in) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    return Status::Error(errors::kHttpInternal, "zlib deflateInit2 failed");
+  }
+  std::string out(deflateBound(&z, static_cast<uLong>(in.size())), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  const uLong written = z.total_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) return Status::Error(errors::kHttpInternal, "zlib deflate failed");
+  out.resize(written);
+  return out;
+}
+
+}  // namespace
+
+std::string EscapeXml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string UrlEncode(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kUpperHex[c >> 4];
+      out += kUpperHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string SpMetadataXml(const pipeline::ConnectionConfig& c) {
+  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  x += "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"" +
+       EscapeXml(c.sp_entity_id) + "\">\n";
+  x += "  <md:SPSSODescriptor AuthnRequestsSigned=\"false\" WantAssertionsSigned=\"true\" "
+       "protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">\n";
+  x += "    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+       "</md:NameIDFormat>\n";
+  x += "    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
+       "</md:NameIDFormat>\n";
+  x += "    <md:AssertionConsumerService index=\"0\" isDefault=\"true\" "
+       "Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" Location=\"" +
+       EscapeXml(c.acs_url) + "\"/>\n";
+  x += "  </md:SPSSODescriptor>\n</md:EntityDescriptor>\n";
+  return x;
+}
+
+Result<std::string> NewRequestId() {
+  unsigned char bytes[20];
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen("/dev/urandom", "rb"), &std::fclose);
+  if (!f || std::fread(bytes, 1, sizeof bytes, f.get()) != sizeof bytes) {
+    return Status::Error(errors::kHttpInternal, "cannot read /dev/urandom");
+  }
+  std::string id = "_";  // an xs:ID must not start with a digit
+  for (unsigned char b : bytes) {
+    id += kHex[b >> 4];
+    id += kHex[b & 15];
+  }
+  return id;
+}
+
+std::string AuthnRequestXml(const pipeline::ConnectionConfig& c, const std::string& id,
+                            TimePoint issue_instant) {
+  std::string x = "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" "
+                  "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"" +
+                  EscapeXml(id) + "\" Version=\"2.0\" IssueInstant=\"" +
+                  saml::FormatDateTime(issue_instant) + "\"";
+  if (!c.idp_sso_url.empty()) x += " Destination=\"" + EscapeXml(c.idp_sso_url) + "\"";
+  x += " ProtocolBinding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" "
+       "AssertionConsumerServiceURL=\"" + EscapeXml(c.acs_url) + "\">";
+  x += "<saml:Issuer>" + EscapeXml(c.sp_entity_id) + "</saml:Issuer>";
+  x += "<samlp:NameIDPolicy AllowCreate=\"true\"/></samlp:AuthnRequest>";
+  return x;
+}
+
+Result<std::string> RedirectUrl(std::string_view sso_url, std::string_view request_xml,
+                                std::string_view relay_state) {
+  Result<std::string> deflated = RawDeflate(request_xml);
+  if (!deflated.ok()) return deflated.status();
+  std::string url(sso_url);
+  url += sso_url.find('?') == std::string_view::npos ? '?' : '&';
+  url += "SAMLRequest=" + UrlEncode(EncodeBase64(*deflated));
+  if (!relay_state.empty()) url += "&RelayState=" + UrlEncode(relay_state);
+  return url;
+}
+
+bool RelayStateAllowed(const pipeline::ConnectionConfig& config, std::string_view url) {
+  if (url.empty() || url.size() > 2048) return false;
+  for (unsigned char c : url) {
+    if (c < 0x21 || c == 0x7f || c == '\\') return false;  // no spaces, controls, backslashes
+  }
+  for (const std::string& allowed : config.relay_state_allow_list) {
+    if (allowed.empty()) continue;
+    if (url == allowed) return true;
+    if (allowed.back() == '/' && url.substr(0, allowed.size()) == allowed) return true;
+  }
+  return false;
+}
+
+Result<LoginStart> StartLogin(storage::Db& db, const pipeline::Connection& connection,
+                              std::string_view relay_state, TimePoint now,
+                              std::chrono::seconds lifetime) {
+  const pipeline::ConnectionConfig& config = connection.config();
+  if (connection.sso_url().empty()) {
+    return Status::Error(errors::kHttpNoSsoUrl, "connection '" + config.name +
+                                                    "' has no IdP HTTP-Redirect SSO URL");
+  }
+  Result<std::string> id = NewRequestId();
+  if (!id.ok()) return id.status();
+  const std::string kept =
+      RelayStateAllowed(config, relay_state) ? std::string(relay_state) : std::string();
+  Result<std::string> url = RedirectUrl(connection.sso_url(), AuthnRequestXml(config, *id, now),
+                                        kept);
+  if (!url.ok()) return url.status();
+  Result<storage::Txn> txn = storage::Txn::BeginImmediate(db);
+  if (!txn.ok()) return txn.status();
+  if (Status s = storage::CreatePendingRequest(*txn, config.name, *id, kept, now + lifetime);
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = txn->Commit(); !s.ok()) return s;
+  return LoginStart{*id, *url};
+}
+
+}  // namespace claimgate::server

@@ -1,0 +1,60 @@
+#pragma once
+
+// The service-provider half of SAML that claimgate sends rather than checks: SP metadata, and
+// SP-initiated sign-on (an AuthnRequest remembered in pending_requests and sent with the
+// HTTP-Redirect binding). Shared by `serve` and the `sp-metadata` / `login-url` commands.
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "engine/base/clock.h"
+#include "engine/base/status.h"
+#include "engine/pipeline/connection.h"
+
+namespace claimgate::storage {
+class Db;
+}
+
+namespace claimgate::server {
+
+// <md:EntityDescriptor> with one SPSSODescriptor: the connection's SP entity ID, its ACS URL
+// (HTTP-POST binding), the emailAddress and unspecified NameID formats, WantAssertionsSigned.
+// Every value is XML-escaped.
+std::string SpMetadataXml(const pipeline::ConnectionConfig& config);
+
+// "_" + 40 hex digits: 160 bits from the operating system's CSPRNG (/dev/urandom).
+// internal.error when the CSPRNG cannot be read.
+Result<std::string> NewRequestId();
+
+// The unsigned <samlp:AuthnRequest> for `id`, asking for an HTTP-POST answer at the ACS.
+std::string AuthnRequestXml(const pipeline::ConnectionConfig& config, const std::string& id,
+                            TimePoint issue_instant);
+
+// HTTP-Redirect binding (SAML bindings §3.4.4.1): raw DEFLATE, base64, URL-encoding of the
+// request as SAMLRequest, plus RelayState when not empty, appended to `sso_url`.
+Result<std::string> RedirectUrl(std::string_view sso_url, std::string_view request_xml,
+                                std::string_view relay_state);
+
+// True when `url` is on the allow-list: equal to an entry, or starting with an entry that ends
+// in '/' (a prefix). Empty URLs and URLs with control characters never are.
+bool RelayStateAllowed(const pipeline::ConnectionConfig& config, std::string_view url);
+
+struct LoginStart {
+  std::string request_id;
+  std::string url;  // where to send the browser
+};
+
+// SP-initiated sign-on: a fresh request ID stored for the connection until now + `lifetime`
+// (relay state kept only when allowed), and the redirect URL to the IdP. saml.metadata when the
+// connection has no HTTP-Redirect SSO URL; storage.* on database failures.
+Result<LoginStart> StartLogin(storage::Db& db, const pipeline::Connection& connection,
+                              std::string_view relay_state, TimePoint now,
+                              std::chrono::seconds lifetime = std::chrono::minutes(10));
+
+// Escapes &, <, >, " and ' for XML and HTML text and attribute values.
+std::string EscapeXml(std::string_view text);
+// application/x-www-form-urlencoded and RFC 3986 query encoding (unreserved kept).
+std::string UrlEncode(std::string_view text);
+
+}  // namespace claimgate::server
