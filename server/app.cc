@@ -205,7 +205,7 @@ HttpResponse App::Handle(const HttpRequest& request) {
       r = ErrorResponse(405, errors::kHttpMethodNotAllowed, json);
       r.headers["Allow"] = method;
     } else if (action == "metadata") {
-      r = Metadata(name);
+      r = Metadata(request, name);
     } else if (action == "login") {
       r = Login(request, name);
     } else {

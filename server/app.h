@@ -87,7 +87,7 @@ class App {
                                                                       const std::string& name);
   TimePoint Now() const;
 
-  HttpResponse Metadata(const std::string& name);
+  HttpResponse Metadata(const HttpRequest& request, const std::string& name);
   HttpResponse Login(const HttpRequest& request, const std::string& name);
   HttpResponse Acs(const HttpRequest& request, const std::string& name);
   HttpResponse Admin(const HttpRequest& request, const std::string& route);

@@ -103,7 +103,7 @@ void Configure(httplib::Server& server, App& app, const ServeOptions& o) {
                                 const httplib::ContentReader& reader) {
     HttpRequest r = FromHttplib(req);
     bool too_large = false;
-    reader([&](const char* data, std::size_t n) {
+    const bool read = reader([&](const char* data, std::size_t n) {
       if (r.body.size() + n > cap) {
         too_large = true;
         return false;
@@ -111,8 +111,13 @@ void Configure(httplib::Server& server, App& app, const ServeOptions& o) {
       r.body.append(data, n);
       return true;
     });
-    if (too_large) {
+    // httplib refuses a Content-Length above its cap by failing the read with status 413.
+    if (too_large || (!read && res.status == 413)) {
       ToHttplib(ErrorResponse(413, errors::kHttpBodyTooLarge, WantsJson(r)), res);
+      return;
+    }
+    if (!read) {  // truncated, bad chunking, a corrupt Content-Encoding
+      ToHttplib(ErrorResponse(400, errors::kHttpBadRequest, WantsJson(r)), res);
       return;
     }
     ToHttplib(app.Handle(r), res);
@@ -159,6 +164,10 @@ Status ParseListen(const std::string& text, ServeOptions* options) {
 }
 
 Status Serve(const ServeOptions& options) {
+  // Logs go to stderr (stdout carries only the "listening on" line).
+  if (!spdlog::get("claimgate-serve")) {
+    spdlog::set_default_logger(spdlog::stderr_color_mt("claimgate-serve"));
+  }
   if (options.log_json) spdlog::set_pattern("%v");
   AppOptions app_options;
   app_options.db_path = options.db_path;

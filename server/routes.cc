@@ -69,12 +69,13 @@ Result<storage::AuditFilter> AuditFilterFrom(const std::map<std::string, std::st
 
 }  // namespace
 
-HttpResponse App::Metadata(const std::string& name) {
+HttpResponse App::Metadata(const HttpRequest& request, const std::string& name) {
+  const bool json = WantsJson(request);
   Result<std::unique_ptr<storage::Db>> acquired = AcquireDb();
-  if (!acquired.ok()) return Failure(acquired.status(), false);
+  if (!acquired.ok()) return Failure(acquired.status(), json);
   DbLease db(this, *std::move(acquired));
   Result<std::shared_ptr<const pipeline::Connection>> c = FindConnection(*db, name);
-  if (!c.ok()) return Failure(c.status(), false);
+  if (!c.ok()) return Failure(c.status(), json);
   HttpResponse r;
   r.content_type = "application/samlmetadata+xml";
   r.body = SpMetadataXml((*c)->config());
