@@ -6,7 +6,7 @@ namespace claimgate::server {
 
 AcsOutcome RunAcs(const pipeline::Connection& connection, std::string_view saml_response,
                   std::string_view relay_state, const std::string& client_addr, TimePoint now,
-                  storage::Db& db) {
+                  storage::Db& db, std::mutex* write_lock) {
   pipeline::LoginContext context;
   context.now = now;
   context.client_addr = client_addr;
@@ -15,7 +15,11 @@ AcsOutcome RunAcs(const pipeline::Connection& connection, std::string_view saml_
   Result<saml::Assertion> peek = connection.verifier().Verify(saml_response, now);
   if (peek.ok() && peek->in_response_to) context.in_response_to = peek->in_response_to;
   AcsOutcome out;
-  out.decision = pipeline::Process(connection, saml_response, context, db);
+  {
+    std::unique_lock<std::mutex> lock;
+    if (write_lock) lock = std::unique_lock<std::mutex>(*write_lock);
+    out.decision = pipeline::Process(connection, saml_response, context, db);
+  }
   if (!out.decision.accepted()) return out;
   const std::string& stored = out.decision.provisioning.relay_state;
   const std::string candidate = stored.empty() ? std::string(relay_state) : stored;

@@ -2,6 +2,7 @@
 
 // The ACS decision: which pending request a response answers, then the whole pipeline.
 
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -22,8 +23,11 @@ struct AcsOutcome {
 //      or unsolicited (in_response_to.unsolicited unless the connection allows IdP-initiated).
 // The redirect is the pending request's relay state, else the posted one, and only when the
 // login was accepted and the URL is on the connection's allow-list.
+// `write_lock` (optional) is held around step 2 only: SQLite takes one writer at a time, and
+// queueing the process's own writers on a mutex is fairer and faster than their busy-retry
+// sleeps on the file lock (other processes still wait on the lock as usual).
 AcsOutcome RunAcs(const pipeline::Connection& connection, std::string_view saml_response,
                   std::string_view relay_state, const std::string& client_addr, TimePoint now,
-                  storage::Db& db);
+                  storage::Db& db, std::mutex* write_lock = nullptr);
 
 }  // namespace claimgate::server

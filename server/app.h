@@ -95,6 +95,7 @@ class App {
   AppOptions options_;
   Metrics metrics_;
   std::mutex mu_;  // guards idle_dbs_ and connections_
+  std::mutex write_mu_;  // one login transaction at a time (see RunAcs)
   std::vector<std::unique_ptr<storage::Db>> idle_dbs_;
   std::map<std::string, CachedConnection> connections_;
 };

@@ -119,7 +119,7 @@ HttpResponse App::Acs(const HttpRequest& request, const std::string& name) {
   std::optional<std::string> saml_response = Field(*form, "SAMLResponse");
   if (!saml_response) return ErrorResponse(400, errors::kHttpBadRequest, json);
   AcsOutcome out = RunAcs(**c, *saml_response, Field(*form, "RelayState").value_or(""),
-                          request.client_addr, Now(), *db);
+                          request.client_addr, Now(), *db, &write_mu_);
   metrics_.RecordDecision(out.decision);
   const int status = out.decision.accepted() ? 200 : 403;
   HttpResponse r = json ? JsonResponse(status, DecisionJson(out.decision))
