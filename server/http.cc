@@ -47,7 +47,12 @@ HttpRequest FromHttplib(const httplib::Request& req) {
   return r;
 }
 
+// The failure detail of the response being sent by this thread, for its log line only: httplib
+// calls the logger on the handler's thread right after the handler.
+thread_local std::string t_log_detail;
+
 void ToHttplib(const HttpResponse& from, httplib::Response& res) {
+  t_log_detail = from.detail;
   res.status = from.status;
   for (const auto& [name, value] : from.headers) res.set_header(name, value);
   res.set_content(from.body, from.content_type.c_str());
@@ -58,14 +63,22 @@ void ToHttplib(const HttpResponse& from, httplib::Response& res) {
 
 void LogRequest(bool json, const httplib::Request& req, const httplib::Response& res,
                 const std::string& code) {
+  std::string detail;
+  detail.swap(t_log_detail);
+  const std::string audit_id = res.get_header_value("X-Claimgate-Audit-Id");
   if (json) {
     nlohmann::json j = {{"method", req.method}, {"path", req.path}, {"status", res.status},
-                        {"code", code}, {"client", req.remote_addr},
-                        {"bytes_in", req.body.size()}, {"bytes_out", res.body.size()}};
+                        {"code", code}, {"audit_id", audit_id}, {"detail", detail},
+                        {"client", req.remote_addr}, {"bytes_out", res.body.size()}};
     spdlog::info(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
-    spdlog::info("{} {} {} {} client={} in={} out={}", req.method, req.path, res.status,
-                 code.empty() ? "-" : code, req.remote_addr, req.body.size(), res.body.size());
+    // {:?}-style quoting is not in this fmt: detail is made one line by hand.
+    for (char& c : detail) {
+      if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    }
+    spdlog::info("{} {} {} {} audit={} client={} out={} {}", req.method, req.path, res.status,
+                 code.empty() ? "-" : code, audit_id.empty() ? "-" : audit_id, req.remote_addr,
+                 res.body.size(), detail);
   }
 }
 

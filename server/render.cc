@@ -110,7 +110,8 @@ std::string DecisionHtml(const std::string& connection, const pipeline::Decision
   if (!d.accepted()) {
     const ErrorCode* code = d.status.error_code();
     b += "<p class=\"no\">Sign-in refused: <code>" + EscapeXml(code ? code->id : "") +
-         "</code></p><p>" + EscapeXml(code ? code->doc : "") + "</p>";
+         "</code></p><p>" + EscapeXml(code ? code->doc : "") + "</p><p>Reference: audit row " +
+         std::to_string(d.provisioning.audit_id) + "</p>";
     return HtmlPage("Sign-in refused", b);
   }
   b += "<p class=\"ok\">Signed in as <code>" + EscapeXml(d.login->claims.subject) +

@@ -126,6 +126,10 @@ HttpResponse App::Acs(const HttpRequest& request, const std::string& name) {
                         : HtmlResponse(status, DecisionHtml(name, out.decision));
   r.code = std::string(out.decision.status.code());
   if (!out.decision.accepted()) r.detail = out.decision.status.message();
+  // The correlation ID: the audit row holds the whole story; the client gets only this number.
+  if (out.decision.provisioning.audit_id != 0) {
+    r.headers["X-Claimgate-Audit-Id"] = std::to_string(out.decision.provisioning.audit_id);
+  }
   if (!json && !out.redirect.empty()) {
     r.status = 303;
     r.headers["Location"] = out.redirect;

@@ -100,6 +100,8 @@ BOOST_AUTO_TEST_CASE(acs_accepts_then_refuses_the_replay) {
   HttpResponse again = f.app().Handle(PostForm("/saml/acme-flex/acs", body));
   BOOST_TEST(again.status == 403);
   BOOST_TEST(again.code == "replay.detected");
+  BOOST_TEST(again.headers["X-Claimgate-Audit-Id"] == "2");
+  BOOST_TEST(Contains(again.detail, "already"));  // the reason, for the log only
   BOOST_TEST(f.AuditRows() == 2);
   HttpResponse m = f.app().Handle(Get("/metrics"));
   BOOST_TEST(Contains(m.body, "claimgate_decisions_total{decision=\"accepted\",code=\"\"} 1"));

@@ -181,6 +181,9 @@ def main():
             lines = [l for l in f.read().splitlines() if l.startswith("{")]
         check(len(lines) > 20 and all("status" in json.loads(l) for l in lines),
               "one JSON log line per request (%d)" % len(lines))
+        replays = [json.loads(l) for l in lines if '"replay.detected"' in l]
+        check(replays and all(r["detail"] and r["audit_id"] for r in replays),
+              "the log has the reason and the audit row of each replay: %s" % replays[:1])
         srv.cleanup()
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
