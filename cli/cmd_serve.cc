@@ -40,7 +40,8 @@ std::optional<pipeline::Connection> LoadConnection(storage::Db& db, const std::s
               << "' (see `claimgate connection list`)\n";
     return std::nullopt;
   }
-  Result<pipeline::ConnectionConfig> config = pipeline::FromStoredJson((*record)->config_json, name);
+  Result<pipeline::ConnectionConfig> config =
+      pipeline::FromStoredJson((*record)->config_json, name);
   if (!config.ok()) {
     ReportError(config.status());
     return std::nullopt;
@@ -125,9 +126,10 @@ int LoginUrl(const CliContext& ctx, const ServeArgs& a) {
 void AddServeCommands(CLI::App& app, CliContext& ctx) {
   auto a = std::make_shared<ServeArgs>();
   CLI::App* serve = app.add_subcommand(
-      "serve", "Run the HTTP front: /saml/{connection}/metadata, /login, /acs, /healthz, "
-               "/metrics, and /admin with /api/users and /api/audit when a token file is given. "
-               "Stops on SIGINT or SIGTERM.");
+      "serve",
+      "Run the HTTP front: /saml/{connection}/metadata, /login, /acs, /healthz, "
+      "/metrics, and /admin with /api/users and /api/audit when a token file is given. "
+      "Stops on SIGINT or SIGTERM.");
   serve->add_option("--listen", a->listen, "HOST:PORT to listen on (port 0: any free port)");
   serve->add_option("--public-url", a->public_url, "The URL users reach this server at (logged)");
   serve->add_option("--admin-token-file", a->admin_token_file,
@@ -143,8 +145,9 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
   metadata->callback([&ctx, a] { ctx.exit_code = SpMetadata(ctx, *a); });
 
   CLI::App* login = app.add_subcommand(
-      "login-url", "Start an SP-initiated sign-on: store a fresh AuthnRequest ID (10 minutes) and "
-                   "print the IdP URL (HTTP-Redirect binding), as GET .../login does");
+      "login-url",
+      "Start an SP-initiated sign-on: store a fresh AuthnRequest ID (10 minutes) and "
+      "print the IdP URL (HTTP-Redirect binding), as GET .../login does");
   login->add_option("--connection", a->connection, "Stored connection name")->required();
   login->add_option("--relay-state", a->relay_state,
                     "Where to land after sign-on (kept only if on the allow-list)");

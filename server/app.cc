@@ -129,9 +129,7 @@ HttpResponse ErrorResponse(int status, const ErrorCode& code, bool json) {
 
 App::App(AppOptions options) : options_(std::move(options)) {}
 
-TimePoint App::Now() const {
-  return options_.clock ? options_.clock->Now() : SystemClock().Now();
-}
+TimePoint App::Now() const { return options_.clock ? options_.clock->Now() : SystemClock().Now(); }
 
 Result<std::unique_ptr<storage::Db>> App::AcquireDb() {
   {
@@ -156,7 +154,7 @@ void App::ReleaseDb(std::unique_ptr<storage::Db> db) {
 }
 
 Result<std::shared_ptr<const pipeline::Connection>> App::FindConnection(storage::Db& db,
-                                                                         const std::string& name) {
+                                                                        const std::string& name) {
   Result<std::optional<storage::ConnectionRecord>> record = storage::GetConnection(db, name);
   if (!record.ok()) return record.status();
   if (!record->has_value()) {

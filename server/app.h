@@ -20,13 +20,13 @@
 namespace claimgate::server {
 
 struct HttpRequest {
-  std::string method;        // "GET", "POST", ...
-  std::string path;          // without the query
-  std::string query;         // raw, without '?'
-  std::string body;          // raw
-  std::string content_type;  // header value
-  std::string accept;        // header value
-  std::string authorization; // header value
+  std::string method;         // "GET", "POST", ...
+  std::string path;           // without the query
+  std::string query;          // raw, without '?'
+  std::string body;           // raw
+  std::string content_type;   // header value
+  std::string accept;         // header value
+  std::string authorization;  // header value
   std::string client_addr;
 };
 
@@ -84,7 +84,7 @@ class App {
   void ReleaseDb(std::unique_ptr<storage::Db> db);
   // The stored connection, loaded once per stored version; http.not_found when unknown.
   Result<std::shared_ptr<const pipeline::Connection>> FindConnection(storage::Db& db,
-                                                                      const std::string& name);
+                                                                     const std::string& name);
   TimePoint Now() const;
 
   HttpResponse Metadata(const HttpRequest& request, const std::string& name);
@@ -94,7 +94,7 @@ class App {
 
   AppOptions options_;
   Metrics metrics_;
-  std::mutex mu_;  // guards idle_dbs_ and connections_
+  std::mutex mu_;        // guards idle_dbs_ and connections_
   std::mutex write_mu_;  // one login transaction at a time (see RunAcs)
   std::vector<std::unique_ptr<storage::Db>> idle_dbs_;
   std::map<std::string, CachedConnection> connections_;

@@ -3,9 +3,9 @@
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
-#include <unistd.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <csignal>
@@ -67,8 +67,9 @@ void LogRequest(bool json, const httplib::Request& req, const httplib::Response&
   detail.swap(t_log_detail);
   const std::string audit_id = res.get_header_value("X-Claimgate-Audit-Id");
   if (json) {
-    nlohmann::json j = {{"method", req.method}, {"path", req.path}, {"status", res.status},
-                        {"code", code}, {"audit_id", audit_id}, {"detail", detail},
+    nlohmann::json j = {{"method", req.method},      {"path", req.path},
+                        {"status", res.status},      {"code", code},
+                        {"audit_id", audit_id},      {"detail", detail},
                         {"client", req.remote_addr}, {"bytes_out", res.body.size()}};
     spdlog::info(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
@@ -147,7 +148,7 @@ void Configure(httplib::Server& server, App& app, const ServeOptions& o) {
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.has_header("X-Claimgate-Code")) return;  // a handler's own response
     const bool json = req.get_header_value("Accept").find("application/json") != std::string::npos;
-    const ErrorCode& code = res.status == 413 ? errors::kHttpBodyTooLarge
+    const ErrorCode& code = res.status == 413   ? errors::kHttpBodyTooLarge
                             : res.status == 404 ? errors::kHttpNotFound
                                                 : errors::kHttpBadRequest;
     const int status = res.status == 413 || res.status == 404 ? res.status : 400;
@@ -206,8 +207,7 @@ Status Serve(const ServeOptions& options) {
                          "cannot listen on " + options.host + ":" + std::to_string(options.port));
   }
   std::thread stopper = StopOnSignal(server);
-  std::cout << "claimgate serve: listening on http://" << options.host << ":" << port
-            << std::endl;
+  std::cout << "claimgate serve: listening on http://" << options.host << ":" << port << std::endl;
   if (!options.public_url.empty()) spdlog::info("public URL {}", options.public_url);
   server.listen_after_bind();
   // Wakes the stopper if the server ended by itself (blocked everywhere: stays pending if the

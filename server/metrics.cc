@@ -45,8 +45,8 @@ std::string Metrics::Render() const {
   out += "# HELP claimgate_provisioning_actions_total Provisioning actions of ACS decisions.\n";
   out += "# TYPE claimgate_provisioning_actions_total counter\n";
   for (const auto& [action, n] : actions_) {
-    out += "claimgate_provisioning_actions_total{action=\"" + action + "\"} " +
-           std::to_string(n) + "\n";
+    out += "claimgate_provisioning_actions_total{action=\"" + action + "\"} " + std::to_string(n) +
+           "\n";
   }
   out += "# HELP claimgate_login_duration_seconds Time in verify, map and provision per login.\n";
   out += "# TYPE claimgate_login_duration_seconds histogram\n";
@@ -54,8 +54,8 @@ std::string Metrics::Render() const {
     out += "claimgate_login_duration_seconds_bucket{le=\"" + Number(kBuckets[i]) + "\"} " +
            std::to_string(bucket_counts_[i]) + "\n";
   }
-  out += "claimgate_login_duration_seconds_bucket{le=\"+Inf\"} " +
-         std::to_string(latency_count_) + "\n";
+  out += "claimgate_login_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(latency_count_) +
+         "\n";
   out += "claimgate_login_duration_seconds_sum " + Number(latency_sum_) + "\n";
   out += "claimgate_login_duration_seconds_count " + std::to_string(latency_count_) + "\n";
   out += "# HELP claimgate_http_responses_total HTTP responses by status.\n";

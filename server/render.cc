@@ -21,8 +21,9 @@ std::string Join(const std::vector<std::string>& values) {
 }
 
 std::string UsersTable(const std::vector<storage::User>& users) {
-  std::string h = "<h2>Users</h2><table><tr><th>connection</th><th>subject</th><th>email</th>"
-                  "<th>status</th><th>permissions</th><th>attributes</th><th>last login</th></tr>";
+  std::string h =
+      "<h2>Users</h2><table><tr><th>connection</th><th>subject</th><th>email</th>"
+      "<th>status</th><th>permissions</th><th>attributes</th><th>last login</th></tr>";
   for (const storage::User& u : users) {
     std::string attrs;
     for (const auto& [name, values] : u.attributes) {
@@ -49,9 +50,8 @@ std::string AuditTable(const AdminView& v) {
        "<th>code</th><th>subject</th><th>client</th></tr>";
   for (const storage::AuditEntry& e : v.audit) {
     const storage::AuditRecord& r = e.record;
-    h += "<tr>" + Cell(std::to_string(e.id)) + Cell(e.time) + Cell(r.connection) +
-         Cell(r.event) + Cell(r.decision) + Cell(r.error_code) + Cell(r.subject) +
-         Cell(r.client_addr) + "</tr>";
+    h += "<tr>" + Cell(std::to_string(e.id)) + Cell(e.time) + Cell(r.connection) + Cell(r.event) +
+         Cell(r.decision) + Cell(r.error_code) + Cell(r.subject) + Cell(r.client_addr) + "</tr>";
   }
   return h + "</table>";
 }
@@ -89,10 +89,18 @@ nlohmann::ordered_json AuditJson(const storage::AuditEntry& e) {
   const storage::AuditRecord& r = e.record;
   nlohmann::ordered_json detail = nlohmann::ordered_json::parse(r.detail, nullptr, false);
   if (detail.is_discarded()) detail = r.detail;
-  return {{"id", e.id},           {"time", e.time},         {"connection", r.connection},
-          {"event", r.event},     {"decision", r.decision}, {"error_code", r.error_code},
-          {"subject", r.subject}, {"assertion_id", r.assertion_id}, {"issuer", r.issuer},
-          {"client_addr", r.client_addr}, {"detail", detail}, {"hash", e.hash}};
+  return {{"id", e.id},
+          {"time", e.time},
+          {"connection", r.connection},
+          {"event", r.event},
+          {"decision", r.decision},
+          {"error_code", r.error_code},
+          {"subject", r.subject},
+          {"assertion_id", r.assertion_id},
+          {"issuer", r.issuer},
+          {"client_addr", r.client_addr},
+          {"detail", detail},
+          {"hash", e.hash}};
 }
 
 std::string Dump(const nlohmann::ordered_json& j) {
@@ -114,11 +122,12 @@ std::string DecisionHtml(const std::string& connection, const pipeline::Decision
          std::to_string(d.provisioning.audit_id) + "</p>";
     return HtmlPage("Sign-in refused", b);
   }
-  b += "<p class=\"ok\">Signed in as <code>" + EscapeXml(d.login->claims.subject) +
-       "</code> (" + EscapeXml(storage::ProvisionActionName(d.provisioning.action)) + ")</p>";
+  b += "<p class=\"ok\">Signed in as <code>" + EscapeXml(d.login->claims.subject) + "</code> (" +
+       EscapeXml(storage::ProvisionActionName(d.provisioning.action)) + ")</p>";
   if (d.mapping) {
     b += "<table><tr><th>attribute</th><th>values</th></tr>";
-    for (const rules::Field& f : d.mapping->worker) b += "<tr>" + Cell(f.name) + Cell(Join(f.values)) + "</tr>";
+    for (const rules::Field& f : d.mapping->worker)
+      b += "<tr>" + Cell(f.name) + Cell(Join(f.values)) + "</tr>";
     b += "</table>";
   }
   return HtmlPage("Signed in", b);

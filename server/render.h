@@ -3,10 +3,9 @@
 // What serve answers with: the decision JSON (the same as `claimgate process`), users and audit
 // rows as JSON, and small self-contained HTML pages (inline style only, every value escaped).
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/pipeline/process.h"
 #include "storage/audit.h"

@@ -2,9 +2,8 @@
 
 // Helpers the route handlers share (internal to server/).
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "server/app.h"
 

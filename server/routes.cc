@@ -91,8 +91,8 @@ HttpResponse App::Login(const HttpRequest& request, const std::string& name) {
   DbLease db(this, *std::move(acquired));
   Result<std::shared_ptr<const pipeline::Connection>> c = FindConnection(*db, name);
   if (!c.ok()) return Failure(c.status(), json);
-  Result<LoginStart> start = StartLogin(*db, **c, Field(*query, "relay_state").value_or(""),
-                                        Now(), options_.request_lifetime);
+  Result<LoginStart> start = StartLogin(*db, **c, Field(*query, "relay_state").value_or(""), Now(),
+                                        options_.request_lifetime);
   if (!start.ok()) {
     if (start.status().Is(errors::kHttpNoSsoUrl)) {
       return ErrorResponse(409, errors::kHttpNoSsoUrl, json);

@@ -43,12 +43,23 @@ std::string EscapeXml(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -102,13 +113,15 @@ Result<std::string> NewRequestId() {
 
 std::string AuthnRequestXml(const pipeline::ConnectionConfig& c, const std::string& id,
                             TimePoint issue_instant) {
-  std::string x = "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" "
-                  "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"" +
-                  EscapeXml(id) + "\" Version=\"2.0\" IssueInstant=\"" +
-                  saml::FormatDateTime(issue_instant) + "\"";
+  std::string x =
+      "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" "
+      "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"" +
+      EscapeXml(id) + "\" Version=\"2.0\" IssueInstant=\"" + saml::FormatDateTime(issue_instant) +
+      "\"";
   if (!c.idp_sso_url.empty()) x += " Destination=\"" + EscapeXml(c.idp_sso_url) + "\"";
   x += " ProtocolBinding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" "
-       "AssertionConsumerServiceURL=\"" + EscapeXml(c.acs_url) + "\">";
+       "AssertionConsumerServiceURL=\"" +
+       EscapeXml(c.acs_url) + "\">";
   x += "<saml:Issuer>" + EscapeXml(c.sp_entity_id) + "</saml:Issuer>";
   x += "<samlp:NameIDPolicy AllowCreate=\"true\"/></samlp:AuthnRequest>";
   return x;
@@ -143,15 +156,15 @@ Result<LoginStart> StartLogin(storage::Db& db, const pipeline::Connection& conne
                               std::chrono::seconds lifetime) {
   const pipeline::ConnectionConfig& config = connection.config();
   if (connection.sso_url().empty()) {
-    return Status::Error(errors::kHttpNoSsoUrl, "connection '" + config.name +
-                                                    "' has no IdP HTTP-Redirect SSO URL");
+    return Status::Error(errors::kHttpNoSsoUrl,
+                         "connection '" + config.name + "' has no IdP HTTP-Redirect SSO URL");
   }
   Result<std::string> id = NewRequestId();
   if (!id.ok()) return id.status();
   const std::string kept =
       RelayStateAllowed(config, relay_state) ? std::string(relay_state) : std::string();
-  Result<std::string> url = RedirectUrl(connection.sso_url(), AuthnRequestXml(config, *id, now),
-                                        kept);
+  Result<std::string> url =
+      RedirectUrl(connection.sso_url(), AuthnRequestXml(config, *id, now), kept);
   if (!url.ok()) return url.status();
   Result<storage::Txn> txn = storage::Txn::BeginImmediate(db);
   if (!txn.ok()) return txn.status();

@@ -160,7 +160,8 @@ Result<ProvisionOutcome> DecideAndCommit(Db& db, const ProvisionRequest& r, Time
   if (!replay.ok()) return replay;
   std::string relay_state;
   if (!r.consume_request_id.empty()) {
-    Result<std::string> consumed = ConsumePendingRequest(*txn, r.connection, r.consume_request_id, now);
+    Result<std::string> consumed =
+        ConsumePendingRequest(*txn, r.connection, r.consume_request_id, now);
     if (!consumed.ok()) return consumed.status();
     relay_state = *std::move(consumed);
   }

@@ -1,8 +1,9 @@
 // The serve routes through App::Handle, on a temp database holding example connections.
+#include "server/app.h"
+
 #include <boost/test/unit_test.hpp>
 #include <string>
 
-#include "server/app.h"
 #include "server/sp.h"
 #include "tests/server/fixture.h"
 
@@ -105,8 +106,8 @@ BOOST_AUTO_TEST_CASE(acs_accepts_then_refuses_the_replay) {
   BOOST_TEST(f.AuditRows() == 2);
   HttpResponse m = f.app().Handle(Get("/metrics"));
   BOOST_TEST(Contains(m.body, "claimgate_decisions_total{decision=\"accepted\",code=\"\"} 1"));
-  BOOST_TEST(Contains(m.body,
-                      "claimgate_decisions_total{decision=\"rejected\",code=\"replay.detected\"} 1"));
+  BOOST_TEST(Contains(
+      m.body, "claimgate_decisions_total{decision=\"rejected\",code=\"replay.detected\"} 1"));
   BOOST_TEST(Contains(m.body, "claimgate_provisioning_actions_total{action=\"created\"} 1"));
   BOOST_TEST(Contains(m.body, "claimgate_login_duration_seconds_count 2"));
 }
@@ -118,18 +119,17 @@ BOOST_AUTO_TEST_CASE(html_result_escapes_and_hides_messages) {
   BOOST_TEST(bad.content_type == "text/html; charset=utf-8");
   BOOST_TEST(Contains(bad.body, bad.code));
   BOOST_TEST(!Contains(bad.body, "<x>"));
-  HttpResponse ok =
-      f.app().Handle(PostForm("/saml/acme-flex/acs", AcsBody(Example("flex", "1-first-login.xml")),
-                              false));
+  HttpResponse ok = f.app().Handle(
+      PostForm("/saml/acme-flex/acs", AcsBody(Example("flex", "1-first-login.xml")), false));
   BOOST_TEST(ok.status == 200);
   BOOST_TEST(Contains(ok.body, "alice@acme.example"));
 }
 
 BOOST_AUTO_TEST_CASE(relay_state_redirects_only_to_the_allow_list) {
   Fixture f;
-  HttpResponse off = f.app().Handle(PostForm(
-      "/saml/acme-flex/acs",
-      AcsBody(Example("flex", "1-first-login.xml"), "https://evil.example/steal"), false));
+  HttpResponse off = f.app().Handle(
+      PostForm("/saml/acme-flex/acs",
+               AcsBody(Example("flex", "1-first-login.xml"), "https://evil.example/steal"), false));
   BOOST_TEST(off.status == 200);
   BOOST_TEST(off.headers.count("Location") == 0);
   HttpResponse on = f.app().Handle(PostForm(

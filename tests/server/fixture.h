@@ -45,15 +45,15 @@ class Fixture {
     Result<storage::Db> db = storage::Db::Open(File("db"));
     BOOST_REQUIRE(db.ok());
     for (const char* profile : {"flex", "console", "sendgrid"}) {
-      Result<pipeline::ConnectionConfig> c = pipeline::ReadConnectionFile(
-          SourceDir() + "/examples/" + profile + "/connection.json");
+      Result<pipeline::ConnectionConfig> c =
+          pipeline::ReadConnectionFile(SourceDir() + "/examples/" + profile + "/connection.json");
       BOOST_REQUIRE_MESSAGE(c.ok(), c.status().message());
       if (std::string(profile) == "console") c->allow_idp_initiated = false;
       Result<storage::Txn> txn = storage::Txn::BeginImmediate(*db);
       BOOST_REQUIRE(txn.ok());
-      BOOST_REQUIRE(storage::PutConnection(*txn, c->name, pipeline::ToStoredJson(*c),
-                                           SystemClock().Now())
-                        .ok());
+      BOOST_REQUIRE(
+          storage::PutConnection(*txn, c->name, pipeline::ToStoredJson(*c), SystemClock().Now())
+              .ok());
       BOOST_REQUIRE(txn->Commit().ok());
     }
     AppOptions o;

@@ -1,5 +1,7 @@
 // SP-initiated sign-on: request IDs, the HTTP-Redirect encoding (inflated back with zlib), the
 // pending request it stores, and the ACS consuming it exactly once.
+#include "server/sp.h"
+
 #include <zlib.h>
 
 #include <boost/test/unit_test.hpp>
@@ -8,7 +10,6 @@
 
 #include "engine/base/base64.h"
 #include "server/app.h"
-#include "server/sp.h"
 #include "storage/replay.h"
 #include "tests/server/fixture.h"
 
@@ -47,8 +48,8 @@ std::string PercentDecode(const std::string& s) {
 
 // The query parameter `name` of `url`, percent-decoded ("" when absent).
 std::string Param(const std::string& url, const std::string& name) {
-  const std::size_t at = url.find((url.find('?' + name + '=') != std::string::npos ? "?" : "&") +
-                                  name + "=");
+  const std::size_t at =
+      url.find((url.find('?' + name + '=') != std::string::npos ? "?" : "&") + name + "=");
   if (at == std::string::npos) return "";
   const std::size_t start = at + name.size() + 2;
   return PercentDecode(url.substr(start, url.find('&', start) - start));
@@ -88,7 +89,8 @@ BOOST_AUTO_TEST_CASE(login_redirects_with_a_deflated_stored_request) {
   BOOST_REQUIRE(deflated.has_value());
   const std::string xml = RawInflate(*deflated);
   BOOST_TEST(Contains(xml, "<samlp:AuthnRequest "));
-  BOOST_TEST(Contains(xml, "AssertionConsumerServiceURL=\"https://sp.example/saml/acme-flex/acs\""));
+  BOOST_TEST(
+      Contains(xml, "AssertionConsumerServiceURL=\"https://sp.example/saml/acme-flex/acs\""));
   BOOST_TEST(Contains(xml, "<saml:Issuer>https://sp.example/saml/acme-flex</saml:Issuer>"));
   const std::size_t at = xml.find("ID=\"") + 4;
   const std::string id = xml.substr(at, xml.find('"', at) - at);
@@ -97,8 +99,8 @@ BOOST_AUTO_TEST_CASE(login_redirects_with_a_deflated_stored_request) {
   storage::Db db = f.OpenDb();
   Result<storage::Txn> txn = storage::Txn::BeginImmediate(db);
   BOOST_REQUIRE(txn.ok());
-  Result<std::string> relay = storage::ConsumePendingRequest(*txn, "acme-flex", id,
-                                                             SystemClock().Now());
+  Result<std::string> relay =
+      storage::ConsumePendingRequest(*txn, "acme-flex", id, SystemClock().Now());
   BOOST_REQUIRE(relay.ok());
   BOOST_TEST(*relay == "https://flex.acme.example/desk");
 }
@@ -116,9 +118,13 @@ BOOST_AUTO_TEST_CASE(login_drops_a_relay_state_off_the_allow_list) {
 BOOST_AUTO_TEST_CASE(solicited_response_consumes_its_request_once) {
   Fixture f;
   const std::string acs = "/saml/acme-sendgrid/acs";
-  const std::string sp_initiated = AcsBody(Example("sendgrid", "2-returning-login-sp-initiated.xml"));
+  const std::string sp_initiated =
+      AcsBody(Example("sendgrid", "2-returning-login-sp-initiated.xml"));
   // The user exists (IdP-initiated first login: sendgrid creates only from those).
-  BOOST_TEST(f.app().Handle(PostForm(acs, AcsBody(Example("sendgrid", "1-first-login-idp-initiated.xml")))).status == 200);
+  BOOST_TEST(
+      f.app()
+          .Handle(PostForm(acs, AcsBody(Example("sendgrid", "1-first-login-idp-initiated.xml"))))
+          .status == 200);
   // Answering a request this SP never sent.
   HttpResponse unknown = f.app().Handle(PostForm(acs, sp_initiated));
   BOOST_TEST(unknown.status == 403);
@@ -135,8 +141,12 @@ BOOST_AUTO_TEST_CASE(solicited_response_consumes_its_request_once) {
 BOOST_AUTO_TEST_CASE(solicited_response_accepted_then_replay_refused) {
   Fixture f;
   const std::string acs = "/saml/acme-sendgrid/acs";
-  const std::string sp_initiated = AcsBody(Example("sendgrid", "2-returning-login-sp-initiated.xml"));
-  BOOST_TEST(f.app().Handle(PostForm(acs, AcsBody(Example("sendgrid", "1-first-login-idp-initiated.xml")))).status == 200);
+  const std::string sp_initiated =
+      AcsBody(Example("sendgrid", "2-returning-login-sp-initiated.xml"));
+  BOOST_TEST(
+      f.app()
+          .Handle(PostForm(acs, AcsBody(Example("sendgrid", "1-first-login-idp-initiated.xml"))))
+          .status == 200);
   // A pending request of another connection does not count.
   AddPending(f, "acme-flex", "id-request-sg-2", SystemClock().Now() + std::chrono::minutes(5));
   BOOST_TEST(f.app().Handle(PostForm(acs, sp_initiated)).code == "in_response_to.unknown_request");
