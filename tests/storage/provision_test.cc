@@ -6,6 +6,8 @@
 
 #include "storage/admin.h"
 #include "storage/audit.h"
+#include "storage/replay.h"
+#include "storage/sqlite.h"
 #include "storage/users.h"
 #include "tests/storage/test_util.h"
 
@@ -285,6 +287,38 @@ BOOST_AUTO_TEST_CASE(bad_rules_explanation_is_kept_as_a_string) {
   BOOST_REQUIRE(Provision(db, r, T0()).status.ok());
   BOOST_TEST(LastAudit(db).record.detail ==
              R"({"action":"created","permissions":["agent"],"rules":"not json {"})");
+}
+
+// serve's ACS: the pending AuthnRequest is consumed in the login's own transaction.
+BOOST_AUTO_TEST_CASE(consume_request_id_is_one_use_and_rolls_back_with_the_login) {
+  TempDir dir;
+  Db db = OpenDb(dir);
+  {
+    Result<Txn> txn = Txn::BeginImmediate(db);
+    BOOST_REQUIRE(txn.ok());
+    BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_req1", "https://app/after",
+                                       At("2026-01-01T00:10:00Z"))
+                      .ok());
+    BOOST_REQUIRE(txn->Commit().ok());
+  }
+  ProvisionRequest unknown = Login("alice", "_a1");
+  unknown.solicited = true;
+  unknown.consume_request_id = "_never";
+  ExpectRejected(db, Provision(db, unknown, T0()), "in_response_to.unknown_request");
+  BOOST_TEST(!FindUser(db, "acme", "alice")->has_value());
+  // The refused login spent nothing: its assertion ID is not in the replay cache.
+  ProvisionRequest answer = Login("alice", "_a1");
+  answer.solicited = true;
+  answer.consume_request_id = "_req1";
+  ProvisionOutcome ok = Provision(db, answer, T0());
+  BOOST_REQUIRE(ok.status.ok());
+  BOOST_TEST(ok.relay_state == "https://app/after");
+  BOOST_TEST((ok.action == ProvisionAction::kCreated));
+  // A second login answering the same request: the consumed request is gone.
+  ProvisionRequest second = Login("alice", "_a2");
+  second.solicited = true;
+  second.consume_request_id = "_req1";
+  ExpectRejected(db, Provision(db, second, T0()), "in_response_to.unknown_request");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
