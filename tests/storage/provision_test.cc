@@ -296,9 +296,9 @@ BOOST_AUTO_TEST_CASE(consume_request_id_is_one_use_and_rolls_back_with_the_login
   {
     Result<Txn> txn = Txn::BeginImmediate(db);
     BOOST_REQUIRE(txn.ok());
-    BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_req1", "https://app/after",
-                                       At("2026-01-01T00:10:00Z"))
-                      .ok());
+    BOOST_REQUIRE(
+        CreatePendingRequest(*txn, "acme", "_req1", "https://app/after", At("2026-01-01T00:10:00Z"))
+            .ok());
     BOOST_REQUIRE(txn->Commit().ok());
   }
   ProvisionRequest unknown = Login("alice", "_a1");
