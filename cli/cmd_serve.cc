@@ -73,6 +73,22 @@ std::optional<std::string> ReadToken(const std::string& path) {
   return line;
 }
 
+// Warns about stored connections whose ACS URL is not under --public-url: the IdP would post
+// somewhere this server is not (or Destination/Recipient checks would refuse every login).
+void CheckPublicUrl(storage::Db& db, const std::string& public_url) {
+  Result<std::vector<storage::ConnectionRecord>> all = storage::ListConnections(db);
+  if (!all.ok()) return;
+  for (const storage::ConnectionRecord& record : *all) {
+    Result<pipeline::ConnectionConfig> c =
+        pipeline::FromStoredJson(record.config_json, record.name);
+    if (c.ok() && c->acs_url.rfind(public_url, 0) != 0) {
+      std::cerr << "claimgate serve: warning: connection '" << Printable(record.name)
+                << "' has acs_url " << Printable(c->acs_url) << ", not under --public-url "
+                << Printable(public_url) << "\n";
+    }
+  }
+}
+
 int Serve(const CliContext& ctx, const ServeArgs& a) {
   server::ServeOptions o;
   o.db_path = ctx.db_path;
@@ -80,7 +96,9 @@ int Serve(const CliContext& ctx, const ServeArgs& a) {
     std::cerr << "claimgate serve: " << s.message() << "\n";
     return kExitUsage;
   }
-  if (!OpenDbOrReport(ctx.db_path)) return kExitUsage;  // a missing database is not "empty"
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
+  if (!db) return kExitUsage;  // a missing database is not "empty"
+  if (!a.public_url.empty()) CheckPublicUrl(*db, a.public_url);
   if (!a.admin_token_file.empty()) {
     o.admin_token = ReadToken(a.admin_token_file);
     if (!o.admin_token) return kExitUsage;
@@ -131,7 +149,9 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
       "/metrics, and /admin with /api/users and /api/audit when a token file is given. "
       "Stops on SIGINT or SIGTERM.");
   serve->add_option("--listen", a->listen, "HOST:PORT to listen on (port 0: any free port)");
-  serve->add_option("--public-url", a->public_url, "The URL users reach this server at (logged)");
+  serve->add_option(
+      "--public-url", a->public_url,
+      "The URL users reach this server at; connections whose acs_url is not under it are reported");
   serve->add_option("--admin-token-file", a->admin_token_file,
                     "File whose first line is the admin bearer token (16+ characters); "
                     "without it there is no admin route at all");
