@@ -5,7 +5,7 @@ Status codes and security headers, bad forms, oversize and compressed-bomb bodie
 connection and method, replayed and unsolicited responses, RelayState off the allow-list, the
 admin token, the SP-initiated round trip (login redirect → inflate the AuthnRequest → a freshly
 signed response answering it → accepted once, then replay / reused request refused), metrics,
-and a clean SIGTERM.
+concurrent logins from 8 threads, and a clean SIGTERM.
 
 usage: serve_test.py CLAIMGATE_BIN      (prints "N passed, M failed"; exit 1 on any failure)
 """
@@ -143,6 +143,24 @@ def sp_initiated(srv):
     check(url.startswith("https://idp.example/") and "SAMLRequest=" in url, "login-url prints a URL")
 
 
+def concurrent(srv):
+    """40 distinct logins from 8 threads at once: all accepted, one audit row each."""
+    from concurrent.futures import ThreadPoolExecutor
+    answers = [S.flex_response("conc-r%d" % i, "conc-a%d" % i, "conc%d@acme.example" % i)
+               for i in range(40)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda a: srv.post_acs("acme-flex", a), answers))
+    check(all(st == 200 for st, _, _ in results),
+          "concurrent logins accepted: %s" % sorted(set(st for st, _, _ in results)))
+    st, _, body = srv.request("GET", "/api/audit?limit=10000",
+                              headers={"Authorization": "Bearer " + S.TOKEN})
+    rows = [r for r in json.loads(body) if r["subject"].startswith("conc")] if st == 200 else []
+    check(len(rows) == 40 and all(r["decision"] == "accepted" for r in rows),
+          "one accepted audit row per concurrent login: %d" % len(rows))
+    st, _, body = srv.post_acs("nobody", answers[0])
+    check(st == 404 and code_of(body) == "http.not_found", "POST to an unknown connection: %d" % st)
+
+
 def admin(srv):
     auth = {"Authorization": "Bearer " + S.TOKEN}
     for bad in ["Bearer wrong", "Bearer " + S.TOKEN[:-1], "Basic " + S.TOKEN]:
@@ -174,6 +192,7 @@ def main():
         replay_unsolicited_relay(srv)
         sp_initiated(srv)
         admin(srv)
+        concurrent(srv)
     finally:
         rc = srv.stop()
         check(rc == 0, "SIGTERM stops serve cleanly (exit %r)" % rc)
