@@ -156,8 +156,10 @@ class Applier {
     for (const std::string& v : vals) {
       Status st;
       const char* why = nullptr;
+      const char* where = ".allowed";
       if (r.format == "email" && !LooksLikeEmail(v)) {
         why = "not an e-mail address";
+        where = ".format";
       } else if (r.has_allowed &&
                  std::none_of(r.allowed.begin(), r.allowed.end(),
                               [&](const Matcher& m) { return m.Matches(v, &st); })) {
@@ -171,13 +173,12 @@ class Applier {
         out.push_back(v);
         continue;
       }
-      const std::string where = r.path + (why[4] == 'i' ? ".allowed" : ".format");
       if (r.reject_disallowed) {
         Reject(Status::Error(errors::kRulesDisallowedValue, "'" + v + "' is " + why), r.name,
-               where, {v});
+               r.path + where, {v});
         return false;
       }
-      Explain(r.name, "drop", where, "", {v}, why);
+      Explain(r.name, "drop", r.path + where, "", {v}, why);
     }
     vals = std::move(out);
     return true;

@@ -187,6 +187,19 @@ BOOST_AUTO_TEST_CASE(cli_check_and_test) {
                     "\"x@y.io\",\"roles\":[\"agent\"]}}\n");
   BOOST_TEST(run("rules test profile:flex --attributes " + dir + "/norole.json", &out) == 1);
   BOOST_TEST(out.find("rules.required_missing") != std::string::npos);
+  // The README examples run as documented.
+  const std::string ex = std::string(std::getenv("CLAIMGATE_SOURCE_DIR")) + "/examples/rules/";
+  BOOST_TEST(run("rules check " + ex + "flex-groups.json", &out) == 0);
+  BOOST_TEST(run("rules check " + ex + "broken.json", &out) == 2);
+  BOOST_TEST(out.find("broken.json:5:53: $.when[0].add.role: 'role' is not declared") !=
+             std::string::npos);
+  BOOST_TEST(run("rules test " + ex + "flex-groups.json --attributes " + ex + "okta-attrs.json",
+                 &out) == 0);
+  BOOST_TEST(out == "{\"decision\":\"accepted\",\"worker\":{\"full_name\":\"Jane Doe\",\"email\":"
+                    "\"jane.doe@example.com\",\"roles\":[\"agent\"],\"team\":\"support\"}}\n");
+  BOOST_TEST(run("rules test " + ex + "flex-groups.json --attributes " + ex +
+                 "entra-overage-attrs.json", &out) == 1);
+  BOOST_TEST(out.find("\"code\":\"rules.groups_overflow\"") != std::string::npos);
   BOOST_TEST(run("rules test profile:flex --assertion " + dir + "/attrs.json", &out) == 2);
   BOOST_TEST(out.find("--assertion needs the verifier") != std::string::npos);
 }
