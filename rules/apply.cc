@@ -25,6 +25,7 @@ class Applier {
       Explain("", "note", "", "http://schemas.microsoft.com/claims/groups.link", {},
               "groups claim left out by the IdP (too many groups)");
     }
+    m_.explain.reserve(2 * spec_.attributes.size() + 4);
     m_.worker.resize(spec_.attributes.size());
     for (std::size_t i = 0; i < spec_.attributes.size(); ++i) MapAttribute(spec_.attributes[i],
                                                                            m_.worker[i]);
