@@ -189,8 +189,9 @@ class Applier {
     f.name = r.name;
     f.multi = r.multi;
     std::vector<std::string> vals;
-    if (!Source(r, vals)) return;
+    if (!Source(r, vals) || !CheckCount(r, vals)) return;
     if (!r.split.empty()) Split(r, vals);
+    if (!CheckCount(r, vals)) return;  // before any per-value work (de-duplication is n^2)
     if (!TransformValues(r, vals)) return;
     if (!r.map.empty() && !Map(r, vals)) return;
     if (!Filter(r, vals)) return;
@@ -200,6 +201,13 @@ class Applier {
       Explain(r.name, "default", r.path + ".default", "", vals, "no value left");
     }
     f.values = std::move(vals);
+  }
+
+  bool CheckCount(const AttrRule& r, const std::vector<std::string>& vals) {
+    if (vals.size() <= kMaxValues) return true;
+    Reject(Status::Error(errors::kRulesValueTooLong, std::to_string(vals.size()) +
+                         " values; the limit is 1000"), r.name, r.path, {});
+    return false;
   }
 
   static void Dedup(std::vector<std::string>& vals) {

@@ -154,6 +154,13 @@ BOOST_AUTO_TEST_CASE(long_values_and_regex_limits) {
   BOOST_TEST(rs.Apply(MakeClaims({{"a", {std::string(5000, 'a')}}})).status.code() ==
              "rules.value_too_long");
   BOOST_TEST(Worker(rs, MakeClaims({{"a", {"abac"}}})) == R"({"o":"x"})");
+  RuleSet split = MustLoad(R"({"version":1,"attributes":{"o":{"from":"a","split":",",
+      "multi":true}}})");
+  std::string many;
+  for (int i = 0; i < 200000; ++i) many += std::to_string(i) + ",";
+  BOOST_TEST(split.Apply(MakeClaims({{"a", {many}}})).status.code() == "rules.value_too_long");
+  BOOST_TEST(split.Apply(MakeClaims({{"a", std::vector<std::string>(5000, "x")}})).status.code() ==
+             "rules.value_too_long");
   RuleSet big = MustLoad(R"({"version":1,"attributes":{"o":{"from":"a"}}})");
   BOOST_TEST(big.Apply(MakeClaims({{"a", {std::string(70000, 'a')}}})).status.code() ==
              "rules.value_too_long");
