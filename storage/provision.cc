@@ -90,6 +90,7 @@ std::string RejectionDetail(const ProvisionRequest& r, const Status& s) {
   internal::LoginDetail d;
   d.rules_explanation = r.rules_explanation;
   d.message = s.message();
+  d.error_detail = s.detail();  // STYLE C3: private detail goes to the audit row only
   return internal::LoginDetailJson(d);
 }
 

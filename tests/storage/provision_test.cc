@@ -265,12 +265,14 @@ BOOST_AUTO_TEST_CASE(earlier_stage_rejection_writes_only_its_audit_row) {
   TempDir dir;
   Db db = OpenDb(dir);
   ProvisionRequest r = Login("mallory", "_m1");
-  r.prior = Status::Error(errors::kSignatureInvalid, "SignatureValue does not verify");
+  r.prior = Status::Error(errors::kSignatureInvalid, "SignatureValue does not verify")
+                .WithDetail("key 1: RSA verify false");
   ExpectRejected(db, Provision(db, r, T0()), "signature.invalid");
   BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM users") == 0);
   BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM replay") == 0);  // unverified IDs not recorded
   BOOST_TEST(ScalarText(db, "SELECT detail FROM audit") ==
-             R"({"message":"SignatureValue does not verify",)"
+             R"({"error_detail":"key 1: RSA verify false",)"
+             R"("message":"SignatureValue does not verify",)"
              R"("rules":{"roles":"from userType"}})");
 }
 
