@@ -23,6 +23,11 @@ struct LoginContext {
   // The AuthnRequest ID this response must answer (SP-initiated sign-on), if any.
   std::optional<std::string> in_response_to;
   std::string client_addr;  // "" when unknown
+  // The ACS of `serve`: the SP keeps its AuthnRequest IDs (pending_requests). A response whose
+  // signed InResponseTo names one is solicited, and that request is consumed in the login's own
+  // transaction (unknown, reused or expired: in_response_to.*). Without it, `in_response_to`
+  // above is the only request the response may answer.
+  bool consume_pending_request = false;
 };
 
 // Where one login's time went, in microseconds (benchmarks, metrics).
