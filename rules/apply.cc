@@ -25,6 +25,7 @@ class Applier {
       Explain("", "note", "", "http://schemas.microsoft.com/claims/groups.link", {},
               "groups claim left out by the IdP (too many groups)");
     }
+    m_.explain.reserve(2 * spec_.attributes.size() + 4);
     m_.worker.resize(spec_.attributes.size());
     for (std::size_t i = 0; i < spec_.attributes.size(); ++i) MapAttribute(spec_.attributes[i],
                                                                            m_.worker[i]);
@@ -156,8 +157,10 @@ class Applier {
     for (const std::string& v : vals) {
       Status st;
       const char* why = nullptr;
+      const char* where = ".allowed";
       if (r.format == "email" && !LooksLikeEmail(v)) {
         why = "not an e-mail address";
+        where = ".format";
       } else if (r.has_allowed &&
                  std::none_of(r.allowed.begin(), r.allowed.end(),
                               [&](const Matcher& m) { return m.Matches(v, &st); })) {
@@ -171,13 +174,12 @@ class Applier {
         out.push_back(v);
         continue;
       }
-      const std::string where = r.path + (why[4] == 'i' ? ".allowed" : ".format");
       if (r.reject_disallowed) {
         Reject(Status::Error(errors::kRulesDisallowedValue, "'" + v + "' is " + why), r.name,
-               where, {v});
+               r.path + where, {v});
         return false;
       }
-      Explain(r.name, "drop", where, "", {v}, why);
+      Explain(r.name, "drop", r.path + where, "", {v}, why);
     }
     vals = std::move(out);
     return true;
@@ -187,8 +189,9 @@ class Applier {
     f.name = r.name;
     f.multi = r.multi;
     std::vector<std::string> vals;
-    if (!Source(r, vals)) return;
+    if (!Source(r, vals) || !CheckCount(r, vals)) return;
     if (!r.split.empty()) Split(r, vals);
+    if (!CheckCount(r, vals)) return;  // before any per-value work (de-duplication is n^2)
     if (!TransformValues(r, vals)) return;
     if (!r.map.empty() && !Map(r, vals)) return;
     if (!Filter(r, vals)) return;
@@ -198,6 +201,13 @@ class Applier {
       Explain(r.name, "default", r.path + ".default", "", vals, "no value left");
     }
     f.values = std::move(vals);
+  }
+
+  bool CheckCount(const AttrRule& r, const std::vector<std::string>& vals) {
+    if (vals.size() <= kMaxValues) return true;
+    Reject(Status::Error(errors::kRulesValueTooLong, std::to_string(vals.size()) +
+                         " values; the limit is 1000"), r.name, r.path, {});
+    return false;
   }
 
   static void Dedup(std::vector<std::string>& vals) {

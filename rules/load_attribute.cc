@@ -2,6 +2,8 @@
 // format, on_disallowed, required, default, name_match. Every problem names its JSON path.
 #include <regex>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "rules/load_internal.h"
 
@@ -12,10 +14,47 @@ constexpr const char* kAttributeKeys[] = {
     "from", "value", "split", "multi", "transform", "map", "unmapped", "allowed",
     "on_disallowed", "format", "required", "default", "name_match", "description"};
 
+// True when a repeated group itself contains a repetition ("(a+)+", "((a|b)*)*"): std::regex
+// backtracks, and such patterns take exponential time on a long non-matching value. A
+// heuristic refusal at load time, not a proof that the remaining patterns are linear.
+bool HasNestedQuantifier(std::string_view p) {
+  std::vector<bool> outer;  // per open group: did the enclosing group see a quantifier?
+  bool inner = false;       // the current group contains a quantifier
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      ++i;
+    } else if (c == '[') {  // a character class holds no quantifier
+      for (++i; i < p.size() && p[i] != ']'; ++i) {
+        if (p[i] == '\\') ++i;
+      }
+    } else if (c == '(') {
+      outer.push_back(inner);
+      inner = false;
+    } else if (c == ')') {
+      const bool repeated = i + 1 < p.size() && (p[i + 1] == '*' || p[i + 1] == '+' ||
+                                                 p[i + 1] == '{');
+      if (repeated && inner) return true;
+      const bool had = inner;
+      inner = outer.empty() ? false : outer.back();
+      if (!outer.empty()) outer.pop_back();
+      inner = inner || had || repeated;
+    } else if (c == '*' || c == '+' || c == '{') {
+      inner = true;
+    }
+  }
+  return false;
+}
+
 std::shared_ptr<const std::regex> CompileRegex(LoadContext& ctx, const Json& j,
                                                const std::string& path, bool ignore_case) {
   if (!j.is_string() || j.get_ref<const std::string&>().empty()) {
     ctx.Add(errors::kRulesSchema, path, "a regex must be a non-empty string");
+    return nullptr;
+  }
+  if (HasNestedQuantifier(j.get_ref<const std::string&>())) {
+    ctx.Add(errors::kRulesBadRegex, path, "a repeated group contains a repetition (like "
+            "(a+)+): it can take exponential time; rewrite it without nesting");
     return nullptr;
   }
   try {

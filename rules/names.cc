@@ -3,6 +3,7 @@
 // Keycloak, eduPerson OIDs). A name belongs to at most one group.
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rules/names.h"
@@ -11,8 +12,8 @@ namespace claimgate::rules {
 namespace {
 
 struct AliasGroup {
-  const char* key;
-  std::vector<const char*> names;
+  std::string_view key;
+  std::vector<std::string_view> names;  // views: lengths known, no strlen per compare
 };
 
 const std::vector<AliasGroup>& AliasTable() {
@@ -73,7 +74,7 @@ int GroupOf(std::string_view name, bool ignore_case) {
   const auto& table = AliasTable();
   for (std::size_t g = 0; g < table.size(); ++g) {
     if (Equal(name, table[g].key, ignore_case)) return static_cast<int>(g);
-    for (const char* n : table[g].names) {
+    for (std::string_view n : table[g].names) {
       if (Equal(name, n, ignore_case)) return static_cast<int>(g);
     }
   }
@@ -82,7 +83,7 @@ int GroupOf(std::string_view name, bool ignore_case) {
 
 bool InGroup(std::string_view name, int group, bool ignore_case) {
   if (name.empty()) return false;
-  for (const char* n : AliasTable()[static_cast<std::size_t>(group)].names) {
+  for (std::string_view n : AliasTable()[static_cast<std::size_t>(group)].names) {
     if (Equal(name, n, ignore_case)) return true;
   }
   return false;
@@ -141,7 +142,7 @@ bool RefersTo(const NameRef& ref, const Attribute& a) {
 
 bool IsGroupsRef(const NameRef& ref) {
   return ref.alias_group >= 0 &&
-         std::string_view(AliasTable()[static_cast<std::size_t>(ref.alias_group)].key) ==
+         AliasTable()[static_cast<std::size_t>(ref.alias_group)].key ==
              "groups";
 }
 

@@ -10,10 +10,9 @@ AcsOutcome RunAcs(const pipeline::Connection& connection, std::string_view saml_
   pipeline::LoginContext context;
   context.now = now;
   context.client_addr = client_addr;
+  // A response whose signed InResponseTo names a request must answer a pending request of this
+  // connection, consumed in the login's transaction (pipeline::LoginContext).
   context.consume_pending_request = true;
-  // Only a signed, otherwise valid response may name the request it answers.
-  Result<saml::Assertion> peek = connection.verifier().Verify(saml_response, now);
-  if (peek.ok() && peek->in_response_to) context.in_response_to = peek->in_response_to;
   AcsOutcome out;
   {
     std::unique_lock<std::mutex> lock;

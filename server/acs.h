@@ -15,15 +15,14 @@ struct AcsOutcome {
   std::string redirect;  // where to send the browser (allow-listed), "" for the result page
 };
 
-// Runs one posted SAMLResponse through `connection`:
-//   1. a side-effect-free verification learns the signed InResponseTo (if it fails, step 2 runs
-//      unsolicited and reports the same failure, with its audit row);
-//   2. pipeline::Process with that InResponseTo expected and its pending request consumed in the
-//      login's transaction (in_response_to.unknown_request / request_reused / request_expired),
-//      or unsolicited (in_response_to.unsolicited unless the connection allows IdP-initiated).
+// Runs one posted SAMLResponse through `connection` with pipeline::Process: a response whose
+// signed InResponseTo (bearer SubjectConfirmationData) names a request must answer a pending
+// request of this connection, consumed in the login's own transaction
+// (in_response_to.unknown_request / request_reused / request_expired); a response answering
+// none is unsolicited (in_response_to.unsolicited unless the connection allows IdP-initiated).
 // The redirect is the pending request's relay state, else the posted one, and only when the
 // login was accepted and the URL is on the connection's allow-list.
-// `write_lock` (optional) is held around step 2 only: SQLite takes one writer at a time, and
+// `write_lock` (optional) is held around Process: SQLite takes one writer at a time, and
 // queueing the process's own writers on a mutex is fairer and faster than their busy-retry
 // sleeps on the file lock (other processes still wait on the lock as usual).
 AcsOutcome RunAcs(const pipeline::Connection& connection, std::string_view saml_response,

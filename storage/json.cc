@@ -102,6 +102,7 @@ std::string LoginDetailJson(const LoginDetail& d) {
     out["rules"] = rules.is_discarded() ? Json(d.rules_explanation) : std::move(rules);
   }
   if (!d.message.empty()) out["message"] = d.message;
+  if (!d.error_detail.empty()) out["error_detail"] = d.error_detail;
   return Dump(out);
 }
 

@@ -18,7 +18,8 @@ Result<std::vector<std::string>> StringsFromJson(std::string_view json);
 // The detail object of a login audit row, keys sorted:
 // {"action": ..., "attributes": <diff>, "email": {"from", "to"}?, "message": "..."?, "permissions":
 // [...]?,
-//  "rules": <explanation>?}. `rules_explanation` is embedded as JSON when it parses, else as a
+//  "rules": <explanation>?, "error_detail": "..."?}. `rules_explanation` is embedded as JSON when
+//  it parses, else as a
 // string. Empty pieces are omitted.
 struct LoginDetail {
   std::string action;                            // created | updated | unchanged; "" on rejection
@@ -26,7 +27,8 @@ struct LoginDetail {
   std::string email_from, email_to;              // both empty = unchanged
   std::vector<std::string> permissions_granted;  // on create
   std::string rules_explanation;
-  std::string message;  // the rejection's message
+  std::string message;       // the rejection's message
+  std::string error_detail;  // the rejection's private detail (Status::detail): audit only
 };
 std::string LoginDetailJson(const LoginDetail& d);
 

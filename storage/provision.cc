@@ -90,6 +90,7 @@ std::string RejectionDetail(const ProvisionRequest& r, const Status& s) {
   internal::LoginDetail d;
   d.rules_explanation = r.rules_explanation;
   d.message = s.message();
+  d.error_detail = s.detail();  // STYLE C3: private detail goes to the audit row only
   return internal::LoginDetailJson(d);
 }
 
@@ -120,12 +121,8 @@ Result<Applied> ApplyLogin(Txn& txn, const ProvisionRequest& r, const std::optio
       user ? std::optional<AttributeValues>(user->attributes) : std::nullopt, r.worker, r.policies);
   a.detail.attribute_diff_json = AttributeDiffJson(update.diff);
   if (!user) {
-    NewUser n{r.connection,
-              r.subject,
-              r.email,
-              update.stored,
-              r.default_permissions,
-              UserOrigin::kJit,
+    NewUser n{r.connection,          r.subject,        r.email, update.stored,
+              r.default_permissions, UserOrigin::kJit,
               /*record_login=*/true};
     Result<std::int64_t> id = CreateUser(txn, n, now);
     if (!id.ok()) return id.status();
@@ -148,23 +145,23 @@ Result<Applied> ApplyLogin(Txn& txn, const ProvisionRequest& r, const std::optio
   return a;
 }
 
-// Steps 1-4 of Provision in one transaction. A returned outcome is committed (accepted, or
+// Steps 0-4 of Provision in one transaction. A returned outcome is committed (accepted, or
 // rejected by the domain/mode/status checks with its audit row); a returned Status means
 // everything was rolled back and the rejection still has to be recorded.
 Result<ProvisionOutcome> DecideAndCommit(Db& db, const ProvisionRequest& r, TimePoint now) {
   Result<Txn> txn = Txn::BeginImmediate(db);
   if (!txn.ok()) return txn.status();
-  // Expired replay entries and spent requests go first (an index range scan; usually empty).
+  std::string relay_state;
+  if (!r.consume_request_id.empty()) {
+    Result<std::string> relay =
+        ConsumePendingRequest(*txn, r.connection, r.consume_request_id, now);
+    if (!relay.ok()) return relay.status();
+    relay_state = *std::move(relay);
+  }
+  // Expired replay entries and spent requests go next (an index range scan; usually empty).
   if (Result<std::int64_t> pruned = PruneExpired(*txn, now); !pruned.ok()) return pruned.status();
   Status replay = CheckAndRecordAssertion(*txn, r.connection, r.assertion_id, r.replay_until, now);
   if (!replay.ok()) return replay;
-  std::string relay_state;
-  if (!r.consume_request_id.empty()) {
-    Result<std::string> consumed =
-        ConsumePendingRequest(*txn, r.connection, r.consume_request_id, now);
-    if (!consumed.ok()) return consumed.status();
-    relay_state = *std::move(consumed);
-  }
   Result<std::optional<User>> user = FindUser(db, r.connection, r.subject);
   if (!user.ok()) return user.status();
   Status admitted = CheckDomain(r);
@@ -174,7 +171,8 @@ Result<ProvisionOutcome> DecideAndCommit(Db& db, const ProvisionRequest& r, Time
     Result<AuditEntry> row =
         AppendAudit(*txn, LoginRecord(r, admitted, RejectionDetail(r, admitted)), now);
     if (!row.ok() || !txn->Commit().ok()) return admitted;
-    return ProvisionOutcome{ProvisionAction::kNone, 0, row->id, std::move(admitted), relay_state};
+    return ProvisionOutcome{ProvisionAction::kNone, 0, row->id, std::move(admitted),
+                            std::move(relay_state)};
   }
   Result<Applied> applied = ApplyLogin(*txn, r, *user, now);
   if (!applied.ok()) return applied.status();
@@ -183,7 +181,8 @@ Result<ProvisionOutcome> DecideAndCommit(Db& db, const ProvisionRequest& r, Time
       *txn, LoginRecord(r, Status::Ok(), internal::LoginDetailJson(applied->detail)), now);
   if (!row.ok()) return row.status();
   if (Status s = txn->Commit(); !s.ok()) return s;
-  return ProvisionOutcome{applied->action, applied->user_id, row->id, Status::Ok(), relay_state};
+  return ProvisionOutcome{applied->action, applied->user_id, row->id, Status::Ok(),
+                          std::move(relay_state)};
 }
 
 }  // namespace

@@ -39,10 +39,11 @@ struct ProvisionRequest {
   std::vector<std::string> default_permissions;  // granted on creation
   AttributePolicies policies;                    // for returning users ("email" included)
   std::vector<std::string> enforced_domains;     // empty = any; else the email's domain must match
-  bool solicited = false;         // the response answers an AuthnRequest (SP-initiated)
-  // When set, the pending AuthnRequest with this ID (of `connection`) is consumed in the same
-  // transaction as the replay entry: in_response_to.unknown_request / request_reused /
-  // request_expired reject the login and roll everything back (serve's ACS).
+  bool solicited = false;  // the response answers an AuthnRequest (SP-initiated)
+  // When not empty: the InResponseTo of a response to a request stored with
+  // CreatePendingRequest (serve/login-url). Provision consumes it in the same transaction
+  // (in_response_to.unknown_request / request_reused / request_expired). Leave empty when the
+  // caller checked InResponseTo itself (process --in-response-to).
   std::string consume_request_id;
   std::string client_addr;        // "" when unknown
   std::string rules_explanation;  // JSON from the rules stage, embedded in the audit detail
@@ -59,21 +60,22 @@ struct ProvisionOutcome {
   std::int64_t user_id = 0;                         // the account signed in (0 when rejected)
   std::int64_t audit_id = 0;  // the audit row written (0 only if even that failed)
   Status status;              // ok = accepted
-  std::string relay_state;    // of the consumed pending request (consume_request_id), if any
+  std::string relay_state;    // of the request consumed (consume_request_id), "" otherwise
 };
 
 // Decides and records one login at `now`:
-//   1. replay: PruneExpired, then CheckAndRecordAssertion (replay.detected), then
-//      ConsumePendingRequest when consume_request_id is set (in_response_to.*);
+//   0. when consume_request_id is set: ConsumePendingRequest (in_response_to.*);
+//   1. replay: PruneExpired, then CheckAndRecordAssertion (replay.detected);
 //   2. enforced domains (provisioning.domain_not_allowed);
 //   3. account: found → disabled? (provisioning.user_disabled) else update per `policies`;
 //      unknown → create (jit; jit-idp-initiated when !solicited) with default_permissions, or
 //      reject (provisioning.unknown_user; provisioning.sp_initiated_jit);
 //   4. the audit row (event "login", decision accepted, detail: action, attribute diff, email
 //      change, permissions granted, rules explanation).
-// Steps 1-4 commit in ONE transaction; when committed, the outcome is accepted, and never
+// Steps 0-4 commit in ONE transaction; when committed, the outcome is accepted, and never
 // otherwise. A rejection in steps 2-3 commits the replay entry (the assertion is spent) and a
-// rejected audit row, with no account change. A replay, an invalid request, or a storage
+// rejected audit row, with no account change. A replay, a bad InResponseTo, an invalid
+// request, or a storage
 // failure rolls everything back and writes the rejected audit row in a transaction of its own.
 // Never throws.
 ProvisionOutcome Provision(Db& db, const ProvisionRequest& request, TimePoint now);

@@ -45,7 +45,7 @@ Status CheckAndRecordAssertion(Txn& txn, const std::string& connection,
 Result<std::int64_t> PruneExpired(Txn& txn, TimePoint now) {
   std::int64_t total = 0;
   for (const char* sql : {"DELETE FROM replay WHERE expires_at <= ?1",
-                          "DELETE FROM pending_requests WHERE expires_at <= ?1 OR consumed = 1"}) {
+                          "DELETE FROM pending_requests WHERE expires_at <= ?1"}) {
     Result<Query> q = txn.db().Prepare(sql);
     if (!q.ok()) return q.status();
     if (Status s = q->Bind(1, ToMicros(now)).Run(); !s.ok()) return s;

@@ -21,8 +21,9 @@ Status CheckAndRecordAssertion(Txn& txn, const std::string& connection,
                                const std::string& assertion_id, TimePoint expires_at,
                                TimePoint now);
 
-// Deletes every replay entry (all connections) that has expired at `now`, and every pending
-// request that expired or was consumed. Returns how many rows went.
+// Deletes every replay entry and pending request (all connections) that has expired at `now`.
+// A consumed request stays until it expires, so a second answer is reported as reused.
+// Returns how many rows went.
 Result<std::int64_t> PruneExpired(Txn& txn, TimePoint now);
 
 // Records an AuthnRequest ID sent for `connection`, valid until `expires_at`.

@@ -119,11 +119,11 @@ Result<Db> Db::Open(const std::string& path, const DbOptions& options) {
   db.path_ = path;
   db.options_ = options;
   sqlite3* raw = nullptr;
-  const int rc = ::sqlite3_open_v2(
-      path.c_str(), &raw,
-      SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0) |
-          SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-      nullptr);
+  const int rc = ::sqlite3_open_v2(path.c_str(), &raw,
+                                   SQLITE_OPEN_READWRITE |
+                                       (options.create_if_missing ? SQLITE_OPEN_CREATE : 0) |
+                                       SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+                                   nullptr);
   db.handle_.reset(raw);  // even on failure the handle must be closed
   if (rc != SQLITE_OK) {
     return Status::Error(errors::kStorageOpen,

@@ -64,8 +64,9 @@ Decision Process(const Connection& connection, std::string_view raw, const Login
     request.assertion_id = login->assertion_id;
     request.replay_until = login->not_on_or_after + std::chrono::seconds(config.clock_skew_seconds);
     request.solicited = context.in_response_to.has_value();
-    if (request.solicited && context.consume_pending_request) {
-      request.consume_request_id = *context.in_response_to;
+    if (context.consume_pending_request && login->in_response_to) {
+      request.solicited = true;
+      request.consume_request_id = *login->in_response_to;
     }
     if (!request.solicited && !config.allow_idp_initiated) {
       request.prior = Status::Error(errors::kInResponseToUnsolicited,

@@ -22,10 +22,12 @@ struct LoginContext {
   TimePoint now;
   // The AuthnRequest ID this response must answer (SP-initiated sign-on), if any.
   std::optional<std::string> in_response_to;
-  // With in_response_to set: consume that pending request of the connection in the login's
-  // transaction (serve's ACS), so an unknown, reused or expired request ID rejects the login.
-  bool consume_pending_request = false;
   std::string client_addr;  // "" when unknown
+  // The ACS of `serve`: the SP keeps its AuthnRequest IDs (pending_requests). A response whose
+  // signed InResponseTo names one is solicited, and that request is consumed in the login's own
+  // transaction (unknown, reused or expired: in_response_to.*). Without it, `in_response_to`
+  // above is the only request the response may answer.
+  bool consume_pending_request = false;
 };
 
 // Where one login's time went, in microseconds (benchmarks, metrics).

@@ -64,6 +64,14 @@ BOOST_AUTO_TEST_CASE(schema_codes) {
       "default":"y"}}})") == "rules.disallowed_value");
   BOOST_TEST(LoadCode(R"({"version":1,"attributes":{"a":{"from":"a","map":[{"regex":"[","to":"x"}],
       "required":true}}})") == "rules.bad_regex");
+  for (const char* nested : {"(a+)+", "((a|b)*)*c", "(x(a*))+", "(?:a*){2,}"}) {
+    BOOST_TEST(LoadCode(std::string(R"({"version":1,"attributes":{"a":{"from":"a",
+        "transform":[{"regex":")") + nested + R"("}]}}})") == "rules.bad_regex", nested);
+  }
+  for (const char* fine : {"(a|b)*c", "^([^@]+)@(.*)$", "(ab)+", "[(+*]+", "(a+)?x"}) {
+    BOOST_TEST(LoadCode(std::string(R"({"version":1,"attributes":{"a":{"from":"a",
+        "transform":[{"regex":")") + fine + R"("}]}}})") == "ok", fine);
+  }
   BOOST_TEST(LoadCode(R"({"version":1,"attributes":{"a":{"from":"a"}},
       "when":[{"if":"true","add":{"a":"x"}}]})") == "rules.unknown_attribute");
   BOOST_TEST(LoadCode(R"({"version":1,"attributes":{"a":{"from":"a","split":""}}})") ==

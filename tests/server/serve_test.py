@@ -128,11 +128,12 @@ def sp_initiated(srv):
     check(st == 303 and h.get("location") == "https://flex.acme.example/after",
           "SP-initiated login accepted, back to the stored RelayState: %d %s" % (st, body[:300]))
     st, _, body = srv.post_acs("acme-flex", answer)
-    check(st == 403 and code_of(body) == "replay.detected", "same response again: %s" % body[:200])
+    check(st == 403 and code_of(body) == "in_response_to.request_reused",
+          "same response again: %s" % body[:200])
     second = S.flex_response("resp2-" + rid, "assert2-" + rid, "carol@acme.example",
                              in_response_to=rid)
     st, _, body = srv.post_acs("acme-flex", second)
-    check(st == 403 and code_of(body) == "in_response_to.unknown_request",
+    check(st == 403 and code_of(body) == "in_response_to.request_reused",
           "a second answer to a consumed request: %s" % body[:200])
     never = S.flex_response("resp-never", "assert-never", "dave@acme.example",
                             in_response_to="_" + "0" * 40)
@@ -178,8 +179,8 @@ def admin(srv):
     st, h, body = srv.request("GET", "/admin?subject=carol%40acme.example", headers=auth)
     check(st == 200 and "carol@acme.example" in body and "<script" not in body, "admin page")
     st, _, body = srv.request("GET", "/metrics")
-    check('claimgate_decisions_total{decision="rejected",code="replay.detected"} 2' in body,
-          "metrics count the replays")
+    check('claimgate_decisions_total{decision="rejected",code="replay.detected"} 1' in body and
+          'code="in_response_to.request_reused"} 2' in body, "metrics count the refusals")
     check("claimgate_login_duration_seconds_count" in body, "latency histogram")
 
 

@@ -129,16 +129,15 @@ BOOST_AUTO_TEST_CASE(solicited_response_consumes_its_request_once) {
   HttpResponse unknown = f.app().Handle(PostForm(acs, sp_initiated));
   BOOST_TEST(unknown.status == 403);
   BOOST_TEST(unknown.code == "in_response_to.unknown_request");
-  // Sent, but expired: the login's transaction prunes expired requests before consuming, so an
-  // expired request reads as unknown.
+  // Sent, but expired.
   AddPending(f, "acme-sendgrid", "id-request-sg-2", SystemClock().Now() - std::chrono::seconds(1));
   HttpResponse expired = f.app().Handle(PostForm(acs, sp_initiated));
   BOOST_TEST(expired.status == 403);
-  BOOST_TEST(expired.code == "in_response_to.unknown_request");
+  BOOST_TEST(expired.code == "in_response_to.request_expired");
   BOOST_TEST(f.AuditRows() == 3);
 }
 
-BOOST_AUTO_TEST_CASE(solicited_response_accepted_then_replay_refused) {
+BOOST_AUTO_TEST_CASE(solicited_response_accepted_then_reuse_refused) {
   Fixture f;
   const std::string acs = "/saml/acme-sendgrid/acs";
   const std::string sp_initiated =
@@ -156,7 +155,8 @@ BOOST_AUTO_TEST_CASE(solicited_response_accepted_then_replay_refused) {
   BOOST_TEST(Contains(ok.body, "\"action\":\"updated\""));
   HttpResponse again = f.app().Handle(PostForm(acs, sp_initiated));
   BOOST_TEST(again.status == 403);
-  BOOST_TEST(again.code == "replay.detected");
+  // The request is spent first (checked before the replay cache in the same transaction).
+  BOOST_TEST(again.code == "in_response_to.request_reused");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

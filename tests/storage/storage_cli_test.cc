@@ -129,6 +129,21 @@ BOOST_AUTO_TEST_CASE(newer_database_is_refused_with_exit_2) {
   BOOST_TEST(Has(r.output, "storage.schema_too_new"), r.output);
 }
 
+BOOST_AUTO_TEST_CASE(tables_escape_control_characters_from_stored_text) {
+  TempDir dir;
+  const std::string db_path = dir.File("test.db");
+  {
+    Db db = OpenDb(dir);
+    BOOST_REQUIRE(Provision(db, Login("eve\x1b[2J\nroot", "_e"), T0()).status.ok());
+  }
+  for (const char* cmd : {"users list", "audit list"}) {
+    Run r = Cli(db_path, cmd);
+    BOOST_TEST(r.exit_code == 0);
+    BOOST_TEST(r.output.find('\x1b') == std::string::npos, cmd);
+    BOOST_TEST(Has(r.output, "eve\\x1b[2J\\x0aroot"), r.output);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(missing_database_is_an_error_not_an_empty_trail) {
   TempDir dir;
   Run r = Cli(dir.File("typo.db"), "audit verify");

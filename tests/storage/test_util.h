@@ -3,7 +3,6 @@
 // Helpers shared by the storage tests: a temporary directory per test, a fresh database in it,
 // a few fixed instants, and raw SQL for tampering.
 
-#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <boost/test/unit_test.hpp>
@@ -59,16 +58,13 @@ inline Db OpenDb(const TempDir& dir, std::initializer_list<const char*> connecti
   return *std::move(db);
 }
 
-// Runs raw SQL on the file through a separate connection (tampering, inspection).
+// Runs raw SQL on the file through a separate connection (tampering, inspection). The file must
+// already hold a claimgate database (Db::Open migrates an empty one).
 inline void RawExec(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  BOOST_REQUIRE(::sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* err = nullptr;
-  const int rc = ::sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  const std::string message = err ? err : "";
-  ::sqlite3_free(err);
-  ::sqlite3_close(db);
-  BOOST_REQUIRE_MESSAGE(rc == SQLITE_OK, sql + ": " + message);
+  Result<Db> db = Db::Open(path);
+  BOOST_REQUIRE_MESSAGE(db.ok(), path + ": " + db.status().message());
+  const Status s = db->Exec(sql);
+  BOOST_REQUIRE_MESSAGE(s.ok(), sql + ": " + s.message());
 }
 
 // One integer from a query through `db` (counts, flags).
