@@ -33,7 +33,7 @@ Result<std::string> UrlDecode(std::string_view s) {
     } else if (s[i] == '%') {
       const int hi = i + 2 < s.size() ? HexValue(s[i + 1]) : -1;
       const int lo = i + 2 < s.size() ? HexValue(s[i + 2]) : -1;
-      if (hi < 0 || lo < 0) return Status::Error(errors::kHttpBadRequest, "bad % escape");
+      if (hi < 0 || lo < 0) return Status::Error(errors::kInputBadRequest, "bad % escape");
       out += static_cast<char>(hi * 16 + lo);
       i += 2;
     } else {
@@ -103,10 +103,10 @@ Result<std::map<std::string, std::string>> ParseForm(std::string_view text) {
       if (!name.ok()) return name.status();
       if (!value.ok()) return value.status();
       if (fields.size() >= kMaxFormFields) {
-        return Status::Error(errors::kHttpBadRequest, "too many form fields");
+        return Status::Error(errors::kInputBadRequest, "too many form fields");
       }
       if (!fields.emplace(*std::move(name), *std::move(value)).second) {
-        return Status::Error(errors::kHttpBadRequest, "a form field is repeated");
+        return Status::Error(errors::kInputBadRequest, "a form field is repeated");
       }
     }
     start = end + 1;
@@ -158,7 +158,7 @@ Result<std::shared_ptr<const pipeline::Connection>> App::FindConnection(storage:
   Result<std::optional<storage::ConnectionRecord>> record = storage::GetConnection(db, name);
   if (!record.ok()) return record.status();
   if (!record->has_value()) {
-    return Status::Error(errors::kHttpNotFound, "no connection named '" + name + "'");
+    return Status::Error(errors::kInputNotFound, "no connection named '" + name + "'");
   }
   const std::string& json = (*record)->config_json;
   {
@@ -180,10 +180,10 @@ HttpResponse App::Handle(const HttpRequest& request) {
   const bool json = WantsJson(request);
   HttpResponse r;
   if (request.body.size() > options_.max_body_bytes) {
-    r = ErrorResponse(413, errors::kHttpBodyTooLarge, json);
+    r = ErrorResponse(413, errors::kInputBodyTooLarge, json);
   } else if (request.path == "/healthz" || request.path == "/metrics") {
     if (request.method != "GET" && request.method != "HEAD") {
-      r = ErrorResponse(405, errors::kHttpMethodNotAllowed, json);
+      r = ErrorResponse(405, errors::kInputMethodNotAllowed, json);
       r.headers["Allow"] = "GET";
     } else if (request.path == "/healthz") {
       r.body = "ok\n";
@@ -198,9 +198,9 @@ HttpResponse App::Handle(const HttpRequest& request) {
     const auto& [name, action] = *route;
     const std::string method = action == "acs" ? "POST" : "GET";
     if (action != "acs" && action != "login" && action != "metadata") {
-      r = ErrorResponse(404, errors::kHttpNotFound, json);
+      r = ErrorResponse(404, errors::kInputNotFound, json);
     } else if (request.method != method) {
-      r = ErrorResponse(405, errors::kHttpMethodNotAllowed, json);
+      r = ErrorResponse(405, errors::kInputMethodNotAllowed, json);
       r.headers["Allow"] = method;
     } else if (action == "metadata") {
       r = Metadata(request, name);
@@ -210,7 +210,7 @@ HttpResponse App::Handle(const HttpRequest& request) {
       r = Acs(request, name);
     }
   } else {
-    r = ErrorResponse(404, errors::kHttpNotFound, json);
+    r = ErrorResponse(404, errors::kInputNotFound, json);
   }
   metrics_.RecordHttp(r.status);
   return r;

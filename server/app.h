@@ -44,13 +44,13 @@ struct AppOptions {
   std::optional<std::string> admin_token;  // nullopt: the admin routes do not exist (404)
   const Clock* clock = nullptr;            // nullptr: the system clock
   std::chrono::seconds request_lifetime = std::chrono::minutes(10);
-  // Bodies above this are refused (413 http.body_too_large) even if the HTTP layer passed them
+  // Bodies above this are refused (413 input.body_too_large) even if the HTTP layer passed them
   // (a compressed body inflated past the transport's cap).
   std::size_t max_body_bytes = 2 * 1024 * 1024;
 };
 
 // Decodes an application/x-www-form-urlencoded string ('+' is a space, %XX escapes). Fails
-// (http.bad_request) on a bad escape, a repeated name, or more than 64 fields.
+// (input.bad_request) on a bad escape, a repeated name, or more than 64 fields.
 Result<std::map<std::string, std::string>> ParseForm(std::string_view text);
 
 // The routes of DESIGN/issue 5. Thread-safe: every call takes a database handle of its own from
@@ -82,7 +82,7 @@ class App {
 
   Result<std::unique_ptr<storage::Db>> AcquireDb();
   void ReleaseDb(std::unique_ptr<storage::Db> db);
-  // The stored connection, loaded once per stored version; http.not_found when unknown.
+  // The stored connection, loaded once per stored version; input.not_found when unknown.
   Result<std::shared_ptr<const pipeline::Connection>> FindConnection(storage::Db& db,
                                                                      const std::string& name);
   TimePoint Now() const;

@@ -130,11 +130,11 @@ void Configure(httplib::Server& server, App& app, const ServeOptions& o) {
     });
     // httplib refuses a Content-Length above its cap by failing the read with status 413.
     if (too_large || (!read && res.status == 413)) {
-      ToHttplib(ErrorResponse(413, errors::kHttpBodyTooLarge, WantsJson(r)), res);
+      ToHttplib(ErrorResponse(413, errors::kInputBodyTooLarge, WantsJson(r)), res);
       return;
     }
     if (!read) {  // truncated, bad chunking, a corrupt Content-Encoding
-      ToHttplib(ErrorResponse(400, errors::kHttpBadRequest, WantsJson(r)), res);
+      ToHttplib(ErrorResponse(400, errors::kInputBadRequest, WantsJson(r)), res);
       return;
     }
     ToHttplib(app.Handle(r), res);
@@ -148,15 +148,15 @@ void Configure(httplib::Server& server, App& app, const ServeOptions& o) {
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.has_header("X-Claimgate-Code")) return;  // a handler's own response
     const bool json = req.get_header_value("Accept").find("application/json") != std::string::npos;
-    const ErrorCode& code = res.status == 413   ? errors::kHttpBodyTooLarge
-                            : res.status == 404 ? errors::kHttpNotFound
-                                                : errors::kHttpBadRequest;
+    const ErrorCode& code = res.status == 413   ? errors::kInputBodyTooLarge
+                            : res.status == 404 ? errors::kInputNotFound
+                                                : errors::kInputBadRequest;
     const int status = res.status == 413 || res.status == 404 ? res.status : 400;
     ToHttplib(ErrorResponse(status, code, json), res);
   });
   server.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        ToHttplib(ErrorResponse(500, errors::kHttpInternal, false), res);
+        ToHttplib(ErrorResponse(500, errors::kStorageInternal, false), res);
       });
   const bool log_json = o.log_json;
   server.set_logger([log_json](const httplib::Request& req, const httplib::Response& res) {
@@ -171,10 +171,10 @@ Status ParseListen(const std::string& text, ServeOptions* options) {
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size() ||
       text.size() - colon > 6 ||
       text.find_first_not_of("0123456789", colon + 1) != std::string::npos) {
-    return Status::Error(errors::kHttpBadRequest, "--listen wants HOST:PORT, like 127.0.0.1:8080");
+    return Status::Error(errors::kInputBadRequest, "--listen wants HOST:PORT, like 127.0.0.1:8080");
   }
   const int port = std::stoi(text.substr(colon + 1));
-  if (port > 65535) return Status::Error(errors::kHttpBadRequest, "--listen: port above 65535");
+  if (port > 65535) return Status::Error(errors::kInputBadRequest, "--listen: port above 65535");
   options->host = text.substr(0, colon);
   options->port = port;
   return Status::Ok();
@@ -203,7 +203,7 @@ Status Serve(const ServeOptions& options) {
   const bool bound = port == 0 ? (port = server.bind_to_any_port(options.host)) > 0
                                : server.bind_to_port(options.host, port);
   if (!bound) {
-    return Status::Error(errors::kHttpInternal,
+    return Status::Error(errors::kStorageInternal,
                          "cannot listen on " + options.host + ":" + std::to_string(options.port));
   }
   std::thread stopper = StopOnSignal(server);

@@ -24,11 +24,11 @@ struct ServeOptions {
   bool log_json = false;
 };
 
-// "host:port" → host and port (1-65535, or 0); http.bad_request otherwise.
+// "host:port" → host and port (1-65535, or 0); input.bad_request otherwise.
 Status ParseListen(const std::string& text, ServeOptions* options);
 
 // Serves until SIGINT or SIGTERM, then returns ok; prints "listening on http://HOST:PORT" on
-// stdout once bound. http.internal when the address cannot be bound.
+// stdout once bound. storage.internal when the address cannot be bound.
 Status Serve(const ServeOptions& options);
 
 }  // namespace claimgate::server

@@ -20,8 +20,8 @@ constexpr std::int64_t kMaxAuditRows = 10000;
 // A failure before any decision: unknown connection → 404, anything else → 500 with the detail
 // kept for the log.
 HttpResponse Failure(const Status& s, bool json) {
-  if (s.Is(errors::kHttpNotFound)) return ErrorResponse(404, errors::kHttpNotFound, json);
-  HttpResponse r = ErrorResponse(500, errors::kHttpInternal, json);
+  if (s.Is(errors::kInputNotFound)) return ErrorResponse(404, errors::kInputNotFound, json);
+  HttpResponse r = ErrorResponse(500, errors::kStorageInternal, json);
   r.detail = std::string(s.code()) + ": " + s.message();
   return r;
 }
@@ -42,7 +42,7 @@ std::optional<std::string> Field(const std::map<std::string, std::string>& f, co
   return it->second;
 }
 
-// The audit filter from the query; http.bad_request on a bad time or limit.
+// The audit filter from the query; input.bad_request on a bad time or limit.
 Result<storage::AuditFilter> AuditFilterFrom(const std::map<std::string, std::string>& q,
                                              std::int64_t default_limit) {
   storage::AuditFilter f;
@@ -53,14 +53,14 @@ Result<storage::AuditFilter> AuditFilterFrom(const std::map<std::string, std::st
   for (auto [name, slot] : {std::make_pair("since", &f.since), std::make_pair("until", &f.until)}) {
     if (std::optional<std::string> text = Field(q, name)) {
       Result<TimePoint> t = storage::ParseTime(*text);
-      if (!t.ok()) return Status::Error(errors::kHttpBadRequest, std::string("bad ") + name);
+      if (!t.ok()) return Status::Error(errors::kInputBadRequest, std::string("bad ") + name);
       *slot = storage::FormatTime(*t);
     }
   }
   f.limit = default_limit;
   if (std::optional<std::string> limit = Field(q, "limit")) {
     if (limit->size() > 6 || limit->find_first_not_of("0123456789") != std::string::npos) {
-      return Status::Error(errors::kHttpBadRequest, "bad limit");
+      return Status::Error(errors::kInputBadRequest, "bad limit");
     }
     f.limit = std::min<std::int64_t>(std::stoll(*limit), kMaxAuditRows);
   }
@@ -85,7 +85,7 @@ HttpResponse App::Metadata(const HttpRequest& request, const std::string& name) 
 HttpResponse App::Login(const HttpRequest& request, const std::string& name) {
   const bool json = WantsJson(request);
   Result<std::map<std::string, std::string>> query = ParseForm(request.query);
-  if (!query.ok()) return ErrorResponse(400, errors::kHttpBadRequest, json);
+  if (!query.ok()) return ErrorResponse(400, errors::kInputBadRequest, json);
   Result<std::unique_ptr<storage::Db>> acquired = AcquireDb();
   if (!acquired.ok()) return Failure(acquired.status(), json);
   DbLease db(this, *std::move(acquired));
@@ -94,8 +94,8 @@ HttpResponse App::Login(const HttpRequest& request, const std::string& name) {
   Result<LoginStart> start = StartLogin(*db, **c, Field(*query, "relay_state").value_or(""), Now(),
                                         options_.request_lifetime);
   if (!start.ok()) {
-    if (start.status().Is(errors::kHttpNoSsoUrl)) {
-      return ErrorResponse(409, errors::kHttpNoSsoUrl, json);
+    if (start.status().Is(errors::kSamlNoSsoUrl)) {
+      return ErrorResponse(409, errors::kSamlNoSsoUrl, json);
     }
     return Failure(start.status(), json);
   }
@@ -113,11 +113,11 @@ HttpResponse App::Acs(const HttpRequest& request, const std::string& name) {
   DbLease db(this, *std::move(acquired));
   Result<std::shared_ptr<const pipeline::Connection>> c = FindConnection(*db, name);
   if (!c.ok()) return Failure(c.status(), json);
-  if (!IsForm(request.content_type)) return ErrorResponse(400, errors::kHttpBadRequest, json);
+  if (!IsForm(request.content_type)) return ErrorResponse(400, errors::kInputBadRequest, json);
   Result<std::map<std::string, std::string>> form = ParseForm(request.body);
-  if (!form.ok()) return ErrorResponse(400, errors::kHttpBadRequest, json);
+  if (!form.ok()) return ErrorResponse(400, errors::kInputBadRequest, json);
   std::optional<std::string> saml_response = Field(*form, "SAMLResponse");
-  if (!saml_response) return ErrorResponse(400, errors::kHttpBadRequest, json);
+  if (!saml_response) return ErrorResponse(400, errors::kInputBadRequest, json);
   AcsOutcome out = RunAcs(**c, *saml_response, Field(*form, "RelayState").value_or(""),
                           request.client_addr, Now(), *db, &write_mu_);
   metrics_.RecordDecision(out.decision);
@@ -139,9 +139,9 @@ HttpResponse App::Acs(const HttpRequest& request, const std::string& name) {
 
 HttpResponse App::Admin(const HttpRequest& request, const std::string& route) {
   const bool json = route != "/admin" || WantsJson(request);
-  if (!options_.admin_token) return ErrorResponse(404, errors::kHttpNotFound, json);
+  if (!options_.admin_token) return ErrorResponse(404, errors::kInputNotFound, json);
   if (request.method != "GET") {
-    HttpResponse r = ErrorResponse(405, errors::kHttpMethodNotAllowed, json);
+    HttpResponse r = ErrorResponse(405, errors::kInputMethodNotAllowed, json);
     r.headers["Allow"] = "GET";
     return r;
   }
@@ -149,15 +149,15 @@ HttpResponse App::Admin(const HttpRequest& request, const std::string& route) {
   const std::string& auth = request.authorization;
   if (auth.compare(0, kBearer.size(), kBearer) != 0 ||
       !TokenMatches(auth.substr(kBearer.size()), *options_.admin_token)) {
-    HttpResponse r = ErrorResponse(401, errors::kHttpUnauthorized, json);
+    HttpResponse r = ErrorResponse(401, errors::kInputUnauthorized, json);
     r.headers["WWW-Authenticate"] = "Bearer realm=\"claimgate admin\"";
     return r;
   }
   Result<std::map<std::string, std::string>> query = ParseForm(request.query);
-  if (!query.ok()) return ErrorResponse(400, errors::kHttpBadRequest, json);
+  if (!query.ok()) return ErrorResponse(400, errors::kInputBadRequest, json);
   Result<storage::AuditFilter> filter =
       AuditFilterFrom(*query, route == "/admin" ? kAdminAuditRows : 1000);
-  if (!filter.ok()) return ErrorResponse(400, errors::kHttpBadRequest, json);
+  if (!filter.ok()) return ErrorResponse(400, errors::kInputBadRequest, json);
   Result<std::unique_ptr<storage::Db>> acquired = AcquireDb();
   if (!acquired.ok()) return Failure(acquired.status(), json);
   DbLease db(this, *std::move(acquired));

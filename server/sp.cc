@@ -21,7 +21,7 @@ constexpr char kUpperHex[] = "0123456789ABCDEF";
 Result<std::string> RawDeflate(std::string_view in) {
   z_stream z{};
   if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    return Status::Error(errors::kHttpInternal, "zlib deflateInit2 failed");
+    return Status::Error(errors::kStorageInternal, "zlib deflateInit2 failed");
   }
   std::string out(deflateBound(&z, static_cast<uLong>(in.size())), '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
@@ -31,7 +31,7 @@ Result<std::string> RawDeflate(std::string_view in) {
   const int rc = deflate(&z, Z_FINISH);
   const uLong written = z.total_out;
   deflateEnd(&z);
-  if (rc != Z_STREAM_END) return Status::Error(errors::kHttpInternal, "zlib deflate failed");
+  if (rc != Z_STREAM_END) return Status::Error(errors::kStorageInternal, "zlib deflate failed");
   out.resize(written);
   return out;
 }
@@ -101,7 +101,7 @@ Result<std::string> NewRequestId() {
   unsigned char bytes[20];
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen("/dev/urandom", "rb"), &std::fclose);
   if (!f || std::fread(bytes, 1, sizeof bytes, f.get()) != sizeof bytes) {
-    return Status::Error(errors::kHttpInternal, "cannot read /dev/urandom");
+    return Status::Error(errors::kStorageInternal, "cannot read /dev/urandom");
   }
   std::string id = "_";  // an xs:ID must not start with a digit
   for (unsigned char b : bytes) {
@@ -156,7 +156,7 @@ Result<LoginStart> StartLogin(storage::Db& db, const pipeline::Connection& conne
                               std::chrono::seconds lifetime) {
   const pipeline::ConnectionConfig& config = connection.config();
   if (connection.sso_url().empty()) {
-    return Status::Error(errors::kHttpNoSsoUrl,
+    return Status::Error(errors::kSamlNoSsoUrl,
                          "connection '" + config.name + "' has no IdP HTTP-Redirect SSO URL");
   }
   Result<std::string> id = NewRequestId();

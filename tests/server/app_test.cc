@@ -22,12 +22,12 @@ BOOST_AUTO_TEST_CASE(health_metrics_and_unknown_routes) {
   BOOST_TEST(Contains(m.body, "# TYPE claimgate_login_duration_seconds histogram"));
   HttpResponse nf = f.app().Handle(Get("/nope"));
   BOOST_TEST(nf.status == 404);
-  BOOST_TEST(nf.code == "http.not_found");
+  BOOST_TEST(nf.code == "input.not_found");
   BOOST_TEST(f.app().Handle(Get("/saml/acme-flex/other")).status == 404);
   BOOST_TEST(f.app().Handle(Get("/saml/acme-flex/acs/x")).status == 404);
   HttpResponse unknown = f.app().Handle(Get("/saml/nobody/metadata"));
   BOOST_TEST(unknown.status == 404);
-  BOOST_TEST(unknown.code == "http.not_found");
+  BOOST_TEST(unknown.code == "input.not_found");
   HttpRequest del = Get("/healthz");
   del.method = "DELETE";
   HttpResponse d = f.app().Handle(del);
@@ -35,7 +35,7 @@ BOOST_AUTO_TEST_CASE(health_metrics_and_unknown_routes) {
   BOOST_TEST(d.headers["Allow"] == "GET");
   HttpResponse get_acs = f.app().Handle(Get("/saml/acme-flex/acs"));
   BOOST_TEST(get_acs.status == 405);
-  BOOST_TEST(get_acs.code == "http.method_not_allowed");
+  BOOST_TEST(get_acs.code == "input.method_not_allowed");
   BOOST_TEST(get_acs.headers["Allow"] == "POST");
   BOOST_TEST(f.app().Handle(PostForm("/saml/acme-flex/login", "")).status == 405);
 }
@@ -66,11 +66,11 @@ BOOST_AUTO_TEST_CASE(bad_forms_are_400_with_a_code) {
         std::string("SAMLResponse=%4")}) {
     HttpResponse r = f.app().Handle(PostForm(acs, body));
     BOOST_TEST(r.status == 400, body);
-    BOOST_TEST(r.code == "http.bad_request", body);
+    BOOST_TEST(r.code == "input.bad_request", body);
   }
   HttpRequest wrong_type = PostForm(acs, AcsBody(Example("flex", "1-first-login.xml")));
   wrong_type.content_type = "text/xml";
-  BOOST_TEST(f.app().Handle(wrong_type).code == "http.bad_request");
+  BOOST_TEST(f.app().Handle(wrong_type).code == "input.bad_request");
   HttpRequest charset = PostForm(acs, "SAMLResponse=abc");
   charset.content_type = "Application/X-WWW-Form-Urlencoded; charset=UTF-8";
   HttpResponse decided = f.app().Handle(charset);  // reaches the pipeline
@@ -78,7 +78,7 @@ BOOST_AUTO_TEST_CASE(bad_forms_are_400_with_a_code) {
   BOOST_TEST(decided.code == "input.bad_base64");
   std::string many;
   for (int i = 0; i < 65; ++i) many += "f" + std::to_string(i) + "=1&";
-  BOOST_TEST(f.app().Handle(PostForm(acs, many + "SAMLResponse=x")).code == "http.bad_request");
+  BOOST_TEST(f.app().Handle(PostForm(acs, many + "SAMLResponse=x")).code == "input.bad_request");
   BOOST_TEST(f.AuditRows() == 1);  // only the decided one
 }
 
@@ -87,7 +87,7 @@ BOOST_AUTO_TEST_CASE(oversize_body_is_413) {
   HttpResponse r =
       f.app().Handle(PostForm("/saml/acme-flex/acs", "SAMLResponse=" + std::string(70000, 'A')));
   BOOST_TEST(r.status == 413);
-  BOOST_TEST(r.code == "http.body_too_large");
+  BOOST_TEST(r.code == "input.body_too_large");
   BOOST_TEST(f.AuditRows() == 0);
 }
 
@@ -166,7 +166,7 @@ BOOST_AUTO_TEST_CASE(admin_needs_the_right_token) {
   HttpRequest r = Get("/api/users");
   HttpResponse without = f.app().Handle(r);
   BOOST_TEST(without.status == 401);
-  BOOST_TEST(without.code == "http.unauthorized");
+  BOOST_TEST(without.code == "input.unauthorized");
   BOOST_TEST(Contains(without.headers["WWW-Authenticate"], "Bearer"));
   for (const char* wrong : {"Bearer wrong", "Bearer s3cret-token-012345678", "Basic s3cret",
                             "bearer s3cret-token-0123456789", "Bearer s3cret-token-0123456789x"}) {
@@ -186,7 +186,7 @@ BOOST_AUTO_TEST_CASE(admin_needs_the_right_token) {
   audit.query = "decision=rejected";
   BOOST_TEST(f.app().Handle(audit).body == "[]\n");
   audit.query = "since=yesterday";
-  BOOST_TEST(f.app().Handle(audit).code == "http.bad_request");
+  BOOST_TEST(f.app().Handle(audit).code == "input.bad_request");
   HttpRequest page = Get("/admin", "subject=%3Cb%3E");
   page.authorization = r.authorization;
   HttpResponse html = f.app().Handle(page);

@@ -55,7 +55,7 @@ def basics(srv):
                         ("referrer-policy", "no-referrer"), ("cache-control", "no-store")]:
         check(value in h.get(name, ""), "header %s on healthz: %r" % (name, h.get(name)))
     st, h, body = srv.request("GET", "/saml/nobody/metadata", headers={"Accept": "application/json"})
-    check(st == 404 and code_of(body) == "http.not_found", "unknown connection 404: %s" % body)
+    check(st == 404 and code_of(body) == "input.not_found", "unknown connection 404: %s" % body)
     check("default-src 'none'" in h.get("content-security-policy", ""), "headers on a 404")
     st, h, body = srv.request("GET", "/saml/acme-flex/acs")
     check(st == 405 and h.get("allow") == "POST", "GET on the ACS is 405")
@@ -72,17 +72,17 @@ def bad_requests(srv):
     form = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
     for body in ["", "RelayState=x", "SAMLResponse=%zz", "SAMLResponse=a&SAMLResponse=b"]:
         st, _, out = srv.request("POST", "/saml/acme-flex/acs", body, form)
-        check(st == 400 and code_of(out) == "http.bad_request", "bad form %r: %d %s" % (body, st, out))
+        check(st == 400 and code_of(out) == "input.bad_request", "bad form %r: %d %s" % (body, st, out))
     st, _, out = srv.request("POST", "/saml/acme-flex/acs", "<x/>",
                              {"Content-Type": "text/xml", "Accept": "application/json"})
-    check(st == 400 and code_of(out) == "http.bad_request", "wrong content type: %d" % st)
+    check(st == 400 and code_of(out) == "input.bad_request", "wrong content type: %d" % st)
     big = "SAMLResponse=" + "A" * (3 * 1024 * 1024)
     st, _, out = srv.request("POST", "/saml/acme-flex/acs", big, form)
     check(st == 413, "3 MiB body refused: %d" % st)
     bomb = gzip.compress(b"SAMLResponse=" + b"A" * (64 * 1024 * 1024))
     st, _, out = srv.request("POST", "/saml/acme-flex/acs", bomb,
                              dict(form, **{"Content-Encoding": "gzip"}))
-    check(st == 413 and code_of(out) == "http.body_too_large", "gzip bomb refused: %d %s" % (st, out[:80]))
+    check(st == 413 and code_of(out) == "input.body_too_large", "gzip bomb refused: %d %s" % (st, out[:80]))
     st, _, _ = srv.request("GET", "/healthz")
     check(st == 200, "still serving after the hostile bodies")
 
@@ -159,7 +159,7 @@ def concurrent(srv):
     check(len(rows) == 40 and all(r["decision"] == "accepted" for r in rows),
           "one accepted audit row per concurrent login: %d" % len(rows))
     st, _, body = srv.post_acs("nobody", answers[0])
-    check(st == 404 and code_of(body) == "http.not_found", "POST to an unknown connection: %d" % st)
+    check(st == 404 and code_of(body) == "input.not_found", "POST to an unknown connection: %d" % st)
 
 
 def admin(srv):
