@@ -72,30 +72,46 @@ bool IsAbsoluteUri(std::string_view uri) {
   return true;
 }
 
-void EscapeAttribute(std::string_view v, std::string& out) {
-  for (char c : v) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\t': out += "&#x9;"; break;
-      case '\n': out += "&#xA;"; break;
-      case '\r': out += "&#xD;"; break;
-      default: out += c;
+// Appends `v`, replacing each byte for which `replacement` returns non-null.
+template <typename Replace>
+void AppendEscaped(std::string_view v, std::string& out, Replace replacement) {
+  std::size_t done = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (const char* r = replacement(v[i])) {
+      out.append(v.data() + done, i - done);
+      out += r;
+      done = i + 1;
     }
   }
+  out.append(v.data() + done, v.size() - done);
 }
 
-void EscapeText(std::string_view v, std::string& out) {
-  for (char c : v) {
+// C14N 1.0 §2.3: attribute values escape & < " TAB LF CR.
+void EscapeAttribute(std::string_view v, std::string& out) {
+  AppendEscaped(v, out, [](char c) -> const char* {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '\r': out += "&#xD;"; break;
-      default: out += c;
+      case '&': return "&amp;";
+      case '<': return "&lt;";
+      case '"': return "&quot;";
+      case '\t': return "&#x9;";
+      case '\n': return "&#xA;";
+      case '\r': return "&#xD;";
+      default: return nullptr;
     }
-  }
+  });
+}
+
+// C14N 1.0 §2.3: text escapes & < > CR.
+void EscapeText(std::string_view v, std::string& out) {
+  AppendEscaped(v, out, [](char c) -> const char* {
+    switch (c) {
+      case '&': return "&amp;";
+      case '<': return "&lt;";
+      case '>': return "&gt;";
+      case '\r': return "&#xD;";
+      default: return nullptr;
+    }
+  });
 }
 
 using ScopeMap = std::unordered_map<std::string_view, std::vector<std::string_view>>;
@@ -199,6 +215,15 @@ Status Canonicalizer::StartElement(pugi::xml_node el) {
     Utilize(prefix, render);
   }
   for (std::string_view prefix : inclusive_) Utilize(prefix, render);
+  for (const auto& [prefix, uri] : render) {
+    // Namespace URIs are written unescaped (as libxml2 does), so one holding '"' or '<' would
+    // make the output ambiguous: refuse any that is not an absolute URI, wherever declared.
+    if (!uri.empty() && !IsAbsoluteUri(uri)) {
+      return Status::Error(errors::kXmlNamespace, "namespace URI '" + std::string(uri) +
+                                                      "' in scope of <" + el.name() +
+                                                      "> is relative or not a URI");
+    }
+  }
   std::sort(render.begin(), render.end());
   std::sort(attrs.begin(), attrs.end(), [](const SortedAttribute& a, const SortedAttribute& b) {
     return a.uri != b.uri ? a.uri < b.uri : a.local < b.local;

@@ -135,6 +135,9 @@ BOOST_AUTO_TEST_CASE(relative_namespace_uri_is_refused) {
   BOOST_TEST(Canonicalize(doc.root(), {}, out).code() == "xml.namespace");
   Document bad_char = ParseOk("<r xmlns:p=\"http://example.com\xC2\x80\"><p:a/></r>");
   BOOST_TEST(Canonicalize(bad_char.root(), {}, out).code() == "xml.namespace");
+  // Declared outside the subtree, rendered inside it: refused too (never ambiguous output).
+  Document outside = ParseOk("<r xmlns:p=\"urn:x&quot; y=&quot;1\"><p:a ID=\"a\"/></r>");
+  BOOST_TEST(Canonicalize(outside.FindById("a"), {}, out).code() == "xml.namespace");
   BOOST_TEST(out.empty());
 }
 

@@ -110,7 +110,9 @@ BOOST_AUTO_TEST_CASE(references) {
              {"<a>&#;</a>", "xml.bad_reference"},
              {"<a>&#x;</a>", "xml.bad_reference"},
              {"<a x=\"&bogus;\"/>", "xml.bad_reference"},
-             {"<a x=\"1&#0;2\"/>", "xml.bad_reference"}});
+             {"<a x=\"1&#0;2\"/>", "xml.bad_reference"},
+             {"<a>&#x00000041;&#0065;</a>", "ok"},
+             {"<a>&#x000110000;</a>", "xml.bad_reference"}});
 }
 
 BOOST_AUTO_TEST_CASE(names) {
