@@ -90,13 +90,20 @@ void AppendEscaped(std::string_view v, std::string& out, Replace replacement) {
 void EscapeAttribute(std::string_view v, std::string& out) {
   AppendEscaped(v, out, [](char c) -> const char* {
     switch (c) {
-      case '&': return "&amp;";
-      case '<': return "&lt;";
-      case '"': return "&quot;";
-      case '\t': return "&#x9;";
-      case '\n': return "&#xA;";
-      case '\r': return "&#xD;";
-      default: return nullptr;
+      case '&':
+        return "&amp;";
+      case '<':
+        return "&lt;";
+      case '"':
+        return "&quot;";
+      case '\t':
+        return "&#x9;";
+      case '\n':
+        return "&#xA;";
+      case '\r':
+        return "&#xD;";
+      default:
+        return nullptr;
     }
   });
 }
@@ -105,11 +112,16 @@ void EscapeAttribute(std::string_view v, std::string& out) {
 void EscapeText(std::string_view v, std::string& out) {
   AppendEscaped(v, out, [](char c) -> const char* {
     switch (c) {
-      case '&': return "&amp;";
-      case '<': return "&lt;";
-      case '>': return "&gt;";
-      case '\r': return "&#xD;";
-      default: return nullptr;
+      case '&':
+        return "&amp;";
+      case '<':
+        return "&lt;";
+      case '>':
+        return "&gt;";
+      case '\r':
+        return "&#xD;";
+      default:
+        return nullptr;
     }
   });
 }
@@ -138,8 +150,8 @@ class Canonicalizer {
   void EndElement(pugi::xml_node el);
   void Leaf(pugi::xml_node node);
   std::string_view InScope(std::string_view prefix, bool* found) const;
-  void Utilize(std::string_view prefix, std::vector<std::pair<std::string_view,
-                                                              std::string_view>>& render);
+  void Utilize(std::string_view prefix,
+               std::vector<std::pair<std::string_view, std::string_view>>& render);
 
   const C14nOptions& options_;
   std::string& out_;
@@ -195,9 +207,9 @@ Status Canonicalizer::StartElement(pugi::xml_node el) {
     if (IsDeclaration(a.name(), &prefix)) {
       if (a.value()[0] != 0 && !IsAbsoluteUri(a.value())) {
         return Status::Error(errors::kXmlNamespace, std::string("namespace URI '") + a.value() +
-                                                "' on <" + el.name() +
-                                                "> is relative or not a URI; it cannot be "
-                                                "canonicalized");
+                                                        "' on <" + el.name() +
+                                                        "> is relative or not a URI; it cannot be "
+                                                        "canonicalized");
       }
       in_scope_[prefix].push_back(a.value());
       pushed_.back().first.push_back(prefix);
@@ -324,7 +336,8 @@ Status Canonicalize(pugi::xml_node el, const C14nOptions& options, std::string& 
     return Status::Error(errors::kXmlNotFound, "canonicalization needs an element");
   }
   if (el == options.exclude) {
-    return Status::Error(errors::kXmlMalformed, "the excluded node is the element being canonicalized");
+    return Status::Error(errors::kXmlMalformed,
+                         "the excluded node is the element being canonicalized");
   }
   std::string result;
   Canonicalizer canonicalizer(options, result);

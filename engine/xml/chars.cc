@@ -1,7 +1,7 @@
 // Character-level XML rules: strict UTF-8, the Char production, NCName/QName, references.
-#include "engine/xml/chars_internal.h"
-
 #include <string_view>
+
+#include "engine/xml/chars_internal.h"
 
 namespace claimgate::xml::internal {
 namespace {
