@@ -140,6 +140,9 @@ class Canonicalizer {
     for (const std::string& p : options.inclusive_prefixes) {
       inclusive_.push_back(p == "#default" ? std::string_view() : std::string_view(p));
     }
+    // A PrefixList comes from the signed document: repeated prefixes must not cost per element.
+    std::sort(inclusive_.begin(), inclusive_.end());
+    inclusive_.erase(std::unique(inclusive_.begin(), inclusive_.end()), inclusive_.end());
   }
 
   Status Run(pugi::xml_node apex);
