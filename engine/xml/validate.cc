@@ -54,6 +54,19 @@ Status CheckPi(pugi::xml_node pi, std::string_view input, const ParseOptions& op
                                                   ": bad processing instruction target '" +
                                                   pi.name() + "'");
   }
+  // pugixml's parse_eol skips PI data; XML 1.0 §2.11 normalizes line ends everywhere.
+  const std::string_view data = pi.value();
+  if (data.find('\r') != std::string_view::npos) {
+    std::string normalized;
+    for (std::size_t i = 0; i < data.size(); ++i) {
+      if (data[i] != '\r') {
+        normalized += data[i];
+      } else if (i + 1 == data.size() || data[i + 1] != '\n') {
+        normalized += '\n';
+      }
+    }
+    pi.set_value(normalized.c_str());
+  }
   return Status::Ok();
 }
 
