@@ -43,8 +43,7 @@ int Run(const C14nArgs& args) {
   parse_options.allow_processing_instructions = true;
   Result<xml::Document> doc = xml::Document::Parse(bytes, parse_options);
   if (!doc.ok()) {
-    std::cerr << doc.status().code() << ": " << args.file << ": " << doc.status().message()
-              << "\n";
+    std::cerr << doc.status().code() << ": " << args.file << ": " << doc.status().message() << "\n";
     return kExitRejected;
   }
   pugi::xml_node el = doc->root();
@@ -89,8 +88,7 @@ void AddC14nCommand(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--id", args->id,
                   "Canonicalize the element carrying this ID-like attribute value instead of "
                   "the document element");
-  cmd->add_option("FILE", args->file, "XML document to read, or - for standard input")
-      ->required();
+  cmd->add_option("FILE", args->file, "XML document to read, or - for standard input")->required();
   cmd->callback([args, &ctx] { ctx.exit_code = Run(*args); });
 }
 

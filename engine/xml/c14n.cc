@@ -66,30 +66,58 @@ bool IsAbsoluteUri(std::string_view uri) {
   return true;
 }
 
-void EscapeAttribute(std::string_view v, std::string& out) {
-  for (char c : v) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\t': out += "&#x9;"; break;
-      case '\n': out += "&#xA;"; break;
-      case '\r': out += "&#xD;"; break;
-      default: out += c;
+// Appends `v`, replacing each byte for which `replacement` returns non-null.
+template <typename Replace>
+void AppendEscaped(std::string_view v, std::string& out, Replace replacement) {
+  std::size_t done = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (const char* r = replacement(v[i])) {
+      out.append(v.data() + done, i - done);
+      out += r;
+      done = i + 1;
     }
   }
+  out.append(v.data() + done, v.size() - done);
 }
 
-void EscapeText(std::string_view v, std::string& out) {
-  for (char c : v) {
+// C14N 1.0 §2.3: attribute values escape & < " TAB LF CR.
+void EscapeAttribute(std::string_view v, std::string& out) {
+  AppendEscaped(v, out, [](char c) -> const char* {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '\r': out += "&#xD;"; break;
-      default: out += c;
+      case '&':
+        return "&amp;";
+      case '<':
+        return "&lt;";
+      case '"':
+        return "&quot;";
+      case '\t':
+        return "&#x9;";
+      case '\n':
+        return "&#xA;";
+      case '\r':
+        return "&#xD;";
+      default:
+        return nullptr;
     }
-  }
+  });
+}
+
+// C14N 1.0 §2.3: text escapes & < > CR.
+void EscapeText(std::string_view v, std::string& out) {
+  AppendEscaped(v, out, [](char c) -> const char* {
+    switch (c) {
+      case '&':
+        return "&amp;";
+      case '<':
+        return "&lt;";
+      case '>':
+        return "&gt;";
+      case '\r':
+        return "&#xD;";
+      default:
+        return nullptr;
+    }
+  });
 }
 
 using ScopeMap = std::unordered_map<std::string_view, std::vector<std::string_view>>;
@@ -106,6 +134,9 @@ class Canonicalizer {
     for (const std::string& p : options.inclusive_prefixes) {
       inclusive_.push_back(p == "#default" ? std::string_view() : std::string_view(p));
     }
+    // A PrefixList comes from the signed document: repeated prefixes must not cost per element.
+    std::sort(inclusive_.begin(), inclusive_.end());
+    inclusive_.erase(std::unique(inclusive_.begin(), inclusive_.end()), inclusive_.end());
   }
 
   Status Run(pugi::xml_node apex);
@@ -116,8 +147,8 @@ class Canonicalizer {
   void EndElement(pugi::xml_node el);
   void Leaf(pugi::xml_node node);
   std::string_view InScope(std::string_view prefix, bool* found) const;
-  void Utilize(std::string_view prefix, std::vector<std::pair<std::string_view,
-                                                              std::string_view>>& render);
+  void Utilize(std::string_view prefix,
+               std::vector<std::pair<std::string_view, std::string_view>>& render);
 
   const C14nOptions& options_;
   std::string& out_;
@@ -173,9 +204,9 @@ Status Canonicalizer::StartElement(pugi::xml_node el) {
     if (IsDeclaration(a.name(), &prefix)) {
       if (a.value()[0] != 0 && !IsAbsoluteUri(a.value())) {
         return Status::Error(errors::kXmlNamespace, std::string("namespace URI '") + a.value() +
-                                                "' on <" + el.name() +
-                                                "> is relative or not a URI; it cannot be "
-                                                "canonicalized");
+                                                        "' on <" + el.name() +
+                                                        "> is relative or not a URI; it cannot be "
+                                                        "canonicalized");
       }
       in_scope_[prefix].push_back(a.value());
       pushed_.back().first.push_back(prefix);
@@ -193,6 +224,15 @@ Status Canonicalizer::StartElement(pugi::xml_node el) {
     Utilize(prefix, render);
   }
   for (std::string_view prefix : inclusive_) Utilize(prefix, render);
+  for (const auto& [prefix, uri] : render) {
+    // Namespace URIs are written unescaped (as libxml2 does), so one holding '"' or '<' would
+    // make the output ambiguous: refuse any that is not an absolute URI, wherever declared.
+    if (!uri.empty() && !IsAbsoluteUri(uri)) {
+      return Status::Error(errors::kXmlNamespace, "namespace URI '" + std::string(uri) +
+                                                      "' in scope of <" + el.name() +
+                                                      "> is relative or not a URI");
+    }
+  }
   std::sort(render.begin(), render.end());
   std::sort(attrs.begin(), attrs.end(), [](const SortedAttribute& a, const SortedAttribute& b) {
     return a.uri != b.uri ? a.uri < b.uri : a.local < b.local;
@@ -293,7 +333,8 @@ Status Canonicalize(pugi::xml_node el, const C14nOptions& options, std::string& 
     return Status::Error(errors::kXmlNotFound, "canonicalization needs an element");
   }
   if (el == options.exclude) {
-    return Status::Error(errors::kXmlMalformed, "the excluded node is the element being canonicalized");
+    return Status::Error(errors::kXmlMalformed,
+                         "the excluded node is the element being canonicalized");
   }
   std::string result;
   Canonicalizer canonicalizer(options, result);

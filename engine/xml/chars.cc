@@ -1,7 +1,7 @@
 // Character-level XML rules: strict UTF-8, the Char production, NCName/QName, references.
-#include "engine/xml/chars_internal.h"
-
 #include <string_view>
+
+#include "engine/xml/chars_internal.h"
 
 namespace claimgate::xml::internal {
 namespace {
@@ -36,7 +36,9 @@ int HexValue(char c) {
 bool ParseCharRef(std::string_view body, char32_t* cp) {
   const bool hex = !body.empty() && body[0] == 'x';
   if (hex) body.remove_prefix(1);
-  if (body.empty() || body.size() > 8) return false;
+  if (body.empty()) return false;
+  while (body.size() > 1 && body[0] == '0') body.remove_prefix(1);  // "&#x0041;" is legal
+  if (body.size() > 8) return false;  // beyond U+10FFFF either way; keeps v within 32 bits
   std::uint32_t v = 0;
   for (char c : body) {
     const int d = hex ? HexValue(c) : (c >= '0' && c <= '9' ? c - '0' : -1);
@@ -112,6 +114,14 @@ bool IsNcName(std::string_view s) {
   if (s.empty()) return false;
   std::size_t i = 0;
   bool first = true;
+  // ASCII fast path; anything else goes through the full NameStartChar/NameChar tables.
+  for (; i < s.size(); ++i, first = false) {
+    const char c = s[i];
+    const bool start = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    if (start || (!first && ((c >= '0' && c <= '9') || c == '-' || c == '.'))) continue;
+    if (static_cast<unsigned char>(c) < 0x80) return false;
+    break;
+  }
   while (i < s.size()) {
     char32_t cp = 0;
     if (!DecodeUtf8(s, &i, &cp)) return false;
@@ -156,8 +166,7 @@ RefResult DecodeReferences(std::string_view raw, std::string& out, bool* changed
   while (amp != std::string_view::npos) {
     out.append(raw.substr(done, amp - done));
     const std::size_t semi = raw.find(';', amp + 1);
-    // The longest legal reference is "&#x10FFFF;" (10 bytes) or "&quot;".
-    if (semi == std::string_view::npos || semi - amp > 12) {
+    if (semi == std::string_view::npos) {
       *error_offset = amp;
       return RefResult::kBadReference;
     }

@@ -33,8 +33,8 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 
 // Strict UTF-8 and the XML Char production over the whole input (D10, D11).
 Status CheckCharacters(std::string_view input) {
-  if (input.size() >= 2 && ((input[0] == '\xFE' && input[1] == '\xFF') ||
-                            (input[0] == '\xFF' && input[1] == '\xFE'))) {
+  if (input.size() >= 2 &&
+      ((input[0] == '\xFE' && input[1] == '\xFF') || (input[0] == '\xFF' && input[1] == '\xFE'))) {
     return Status::Error(errors::kInputBadUtf8, "a UTF-16 byte order mark; only UTF-8 is accepted");
   }
   bool bad_utf8 = false;
@@ -66,12 +66,13 @@ Status CheckDeclaration(pugi::xml_node decl, bool first, std::string_view input)
       ok = value == "yes" || value == "no", stage = 3;
     }
     if (!ok) {
-      return Status::Error(errors::kXmlBadDeclaration, "XML declaration: " + std::string(name) + "=\"" +
-                                                   std::string(value) +
-                                                   "\" is not allowed (version 1.0, UTF-8 only)");
+      return Status::Error(errors::kXmlBadDeclaration,
+                           "XML declaration: " + std::string(name) + "=\"" + std::string(value) +
+                               "\" is not allowed (version 1.0, UTF-8 only)");
     }
   }
-  if (stage == 0) return Status::Error(errors::kXmlBadDeclaration, "XML declaration without version");
+  if (stage == 0)
+    return Status::Error(errors::kXmlBadDeclaration, "XML declaration without version");
   return Status::Ok();
 }
 
@@ -91,8 +92,8 @@ Result<pugi::xml_node> CheckTopLevel(const pugi::xml_document& doc, std::string_
         s = CheckDeclaration(n, first, input);
         break;
       case pugi::node_doctype:
-        s = Status::Error(errors::kXmlDoctypeForbidden, internal::LineOf(input, n.offset_debug()) +
-                                                    ": DOCTYPE is not allowed");
+        s = Status::Error(errors::kXmlDoctypeForbidden,
+                          internal::LineOf(input, n.offset_debug()) + ": DOCTYPE is not allowed");
         break;
       case pugi::node_pi:
         s = internal::CheckPi(n, input, options);
@@ -103,14 +104,15 @@ Result<pugi::xml_node> CheckTopLevel(const pugi::xml_document& doc, std::string_
       case pugi::node_element:
         if (root) {
           s = Status::Error(errors::kXmlRoot, internal::LineOf(input, n.offset_debug()) +
-                                          ": a second top-level element <" + n.name() + ">");
+                                                  ": a second top-level element <" + n.name() +
+                                                  ">");
         }
         root = n;
         break;
       default:  // PCDATA, CDATA
         if (n.type() != pugi::node_pcdata || !IsXmlSpace(n.value())) {
           s = Status::Error(errors::kXmlRoot, internal::LineOf(input, n.offset_debug()) +
-                                          ": text outside the document element");
+                                                  ": text outside the document element");
         }
     }
     if (!s.ok()) return s;
@@ -151,11 +153,10 @@ Result<Document> Document::Parse(std::string_view utf8, const ParseOptions& opti
       impl.doc.load_buffer(utf8.data(), utf8.size(), kParseFlags, pugi::encoding_utf8);
   if (parsed.status != pugi::status_ok) {
     // Never act on the partial tree pugixml keeps after an error (§4.2 trap 9).
-    const ErrorCode& code =
-        parsed.status == pugi::status_bad_doctype ? errors::kXmlDoctypeForbidden : errors::kXmlMalformed;
+    const ErrorCode& code = parsed.status == pugi::status_bad_doctype ? errors::kXmlDoctypeForbidden
+                                                                      : errors::kXmlMalformed;
     return Status::Error(code, internal::LineOf(utf8, parsed.offset) + " (byte offset " +
-                                   std::to_string(parsed.offset) +
-                                   "): " + parsed.description());
+                                   std::to_string(parsed.offset) + "): " + parsed.description());
   }
   Result<pugi::xml_node> root = CheckTopLevel(impl.doc, utf8, options);
   if (!root.ok()) return root.status();

@@ -35,7 +35,8 @@ struct ParseOptions {
 class Document {
  public:
   // `utf8` must already be strict UTF-8 (engine/decode checks; Parse checks again). Fails with
-  // xml.*; never throws.
+  // xml.* (input.bad_utf8 for bytes that are not strict UTF-8 or a UTF-16 byte order mark); a
+  // leading UTF-8 byte order mark is skipped. Never throws.
   static Result<Document> Parse(std::string_view utf8, const ParseOptions& options = {});
 
   Document(Document&&) noexcept;

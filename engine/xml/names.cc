@@ -95,8 +95,7 @@ std::vector<pugi::xml_node> Children(pugi::xml_node el, std::string_view ns_uri,
   return out;
 }
 
-std::size_t CountChildren(pugi::xml_node el, std::string_view ns_uri,
-                          std::string_view local_name) {
+std::size_t CountChildren(pugi::xml_node el, std::string_view ns_uri, std::string_view local_name) {
   std::size_t n = 0;
   for (pugi::xml_node c = el.first_child(); c; c = c.next_sibling()) {
     if (Is(c, ns_uri, local_name)) ++n;

@@ -1,11 +1,10 @@
 // The element-level post-parse validation layer (SECURITY.md §4.3, DR10, DR11).
-#include "engine/xml/validate_internal.h"
-
 #include <algorithm>
 #include <cstring>
 #include <string>
 
 #include "engine/xml/chars_internal.h"
+#include "engine/xml/validate_internal.h"
 
 namespace claimgate::xml::internal {
 namespace {
@@ -20,16 +19,16 @@ bool IsIdLikeName(std::string_view name) {
 std::string LineOf(std::string_view input, std::ptrdiff_t offset) {
   if (offset < 0) return "unknown line";
   const std::size_t end = std::min(input.size(), static_cast<std::size_t>(offset));
-  const auto lines = std::count(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(end),
-                                '\n');
+  const auto lines =
+      std::count(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(end), '\n');
   return "line " + std::to_string(lines + 1);
 }
 
 Status CheckComment(pugi::xml_node comment, std::string_view input) {
   const std::string_view v = comment.value();
   if (v.find("--") != std::string_view::npos || (!v.empty() && v.back() == '-')) {
-    return Status::Error(errors::kXmlMalformed, LineOf(input, comment.offset_debug()) +
-                                            ": '--' inside a comment");
+    return Status::Error(errors::kXmlMalformed,
+                         LineOf(input, comment.offset_debug()) + ": '--' inside a comment");
   }
   return Status::Ok();
 }
@@ -37,13 +36,26 @@ Status CheckComment(pugi::xml_node comment, std::string_view input) {
 Status CheckPi(pugi::xml_node pi, std::string_view input, const ParseOptions& options) {
   if (!options.allow_processing_instructions) {
     return Status::Error(errors::kXmlPiForbidden, LineOf(input, pi.offset_debug()) +
-                                              ": processing instruction <?" + pi.name() +
-                                              "?> is not allowed");
+                                                      ": processing instruction <?" + pi.name() +
+                                                      "?> is not allowed");
   }
   if (!IsNcName(pi.name())) {
     return Status::Error(errors::kXmlBadName, LineOf(input, pi.offset_debug()) +
-                                          ": bad processing instruction target '" + pi.name() +
-                                          "'");
+                                                  ": bad processing instruction target '" +
+                                                  pi.name() + "'");
+  }
+  // pugixml's parse_eol skips PI data; XML 1.0 §2.11 normalizes line ends everywhere.
+  const std::string_view data = pi.value();
+  if (data.find('\r') != std::string_view::npos) {
+    std::string normalized;
+    for (std::size_t i = 0; i < data.size(); ++i) {
+      if (data[i] != '\r') {
+        normalized += data[i];
+      } else if (i + 1 == data.size() || data[i + 1] != '\n') {
+        normalized += '\n';
+      }
+    }
+    pi.set_value(normalized.c_str());
   }
   return Status::Ok();
 }
@@ -88,12 +100,12 @@ Status TreeValidator::Run(pugi::xml_node root) {
 Status TreeValidator::EnterElement(pugi::xml_node el, std::size_t depth) {
   const ParseLimits& limits = options_.limits;
   if (++nodes_ > limits.max_nodes) {
-    return Status::Error(errors::kXmlLimit, Where(el) + ": more than " +
-                                        std::to_string(limits.max_nodes) + " nodes");
+    return Status::Error(errors::kXmlLimit,
+                         Where(el) + ": more than " + std::to_string(limits.max_nodes) + " nodes");
   }
   if (depth > limits.max_depth) {
-    return Status::Error(errors::kXmlLimit, Where(el) + ": nesting deeper than " +
-                                        std::to_string(limits.max_depth));
+    return Status::Error(errors::kXmlLimit,
+                         Where(el) + ": nesting deeper than " + std::to_string(limits.max_depth));
   }
   if (!IsQName(el.name())) {
     return Status::Error(errors::kXmlBadName, Where(el) + ": element name is not a QName");
@@ -102,8 +114,8 @@ Status TreeValidator::EnterElement(pugi::xml_node el, std::size_t depth) {
   for (pugi::xml_attribute a = el.first_attribute(); a; a = a.next_attribute()) ++count;
   if (count > limits.max_attributes_per_element) {
     return Status::Error(errors::kXmlLimit, Where(el) + ": more than " +
-                                        std::to_string(limits.max_attributes_per_element) +
-                                        " attributes");
+                                                std::to_string(limits.max_attributes_per_element) +
+                                                " attributes");
   }
   declared_.emplace_back();
   Status s = DecodeAttributes(el);
@@ -120,8 +132,9 @@ void TreeValidator::LeaveElement() {
 
 Status TreeValidator::CheckLeaf(pugi::xml_node node) {
   if (++nodes_ > options_.limits.max_nodes) {
-    return Status::Error(errors::kXmlLimit, Where(node) + ": more than " +
-                                        std::to_string(options_.limits.max_nodes) + " nodes");
+    return Status::Error(
+        errors::kXmlLimit,
+        Where(node) + ": more than " + std::to_string(options_.limits.max_nodes) + " nodes");
   }
   switch (node.type()) {
     case pugi::node_pcdata: {
@@ -132,9 +145,10 @@ Status TreeValidator::CheckLeaf(pugi::xml_node node) {
       bool changed = false;
       std::size_t at = 0;
       if (DecodeReferences(raw, scratch_, &changed, &at) != RefResult::kOk) {
-        return Status::Error(errors::kXmlBadReference,
-                             Where(node) + ": bad reference '" +
-                                 std::string(raw.substr(at, std::min<std::size_t>(12, raw.size() - at))) + "'");
+        return Status::Error(
+            errors::kXmlBadReference,
+            Where(node) + ": bad reference '" +
+                std::string(raw.substr(at, std::min<std::size_t>(12, raw.size() - at))) + "'");
       }
       if (changed) node.set_value(scratch_.c_str());
       return Status::Ok();
@@ -148,7 +162,8 @@ Status TreeValidator::CheckLeaf(pugi::xml_node node) {
     case pugi::node_doctype:
       return Status::Error(errors::kXmlDoctypeForbidden, Where(node) + ": DOCTYPE is not allowed");
     case pugi::node_declaration:
-      return Status::Error(errors::kXmlBadDeclaration, Where(node) + ": XML declaration inside an element");
+      return Status::Error(errors::kXmlBadDeclaration,
+                           Where(node) + ": XML declaration inside an element");
     default:
       return Status::Error(errors::kXmlMalformed, Where(node) + ": unexpected node");
   }
@@ -186,15 +201,15 @@ Status TreeValidator::DeclareNamespaces(pugi::xml_node el) {
     const std::string_view prefix = is_default ? std::string_view() : LocalOf(name);
     const std::string_view uri = a.value();
     if (++declarations_ > options_.limits.max_namespace_declarations) {
-      return Status::Error(errors::kXmlLimit, Where(el, a) + ": more than " +
-                                          std::to_string(options_.limits.max_namespace_declarations) +
-                                          " namespace declarations");
+      return Status::Error(errors::kXmlLimit,
+                           Where(el, a) + ": more than " +
+                               std::to_string(options_.limits.max_namespace_declarations) +
+                               " namespace declarations");
     }
     // Namespaces in XML 1.0 §3: xmlns is never declared; xml only to its own URI; neither URI
     // bound to another prefix; no prefix un-declaration.
-    const bool bad =
-        prefix == "xmlns" || uri == kXmlnsNamespaceUri ||
-        (prefix == "xml") != (uri == kXmlNamespaceUri) || (!is_default && uri.empty());
+    const bool bad = prefix == "xmlns" || uri == kXmlnsNamespaceUri ||
+                     (prefix == "xml") != (uri == kXmlNamespaceUri) || (!is_default && uri.empty());
     if (bad) {
       return Status::Error(errors::kXmlNamespace, Where(el, a) + ": illegal namespace declaration");
     }
@@ -222,8 +237,8 @@ Status TreeValidator::CheckAttributeNames(pugi::xml_node el) {
   std::string_view uri;
   const std::string_view el_prefix = PrefixOf(el.name());
   if (el_prefix == "xmlns" || !Resolve(el_prefix, &uri)) {
-    return Status::Error(errors::kXmlNamespace, Where(el) + ": undeclared prefix '" +
-                                            std::string(el_prefix) + "'");
+    return Status::Error(errors::kXmlNamespace,
+                         Where(el) + ": undeclared prefix '" + std::string(el_prefix) + "'");
   }
   for (pugi::xml_attribute a = el.first_attribute(); a; a = a.next_attribute()) {
     const std::string_view prefix = PrefixOf(a.name());
@@ -258,9 +273,9 @@ Status TreeValidator::RecordIds(pugi::xml_node el) {
                            Where(el, a) + ": ID value is empty or holds non-name characters");
     }
     if (!ids_.emplace(std::string(value), el).second) {
-      return Status::Error(errors::kXmlDuplicateId,
-                           Where(el, a) + ": ID-like value '" + std::string(value) +
-                               "' appears more than once");
+      return Status::Error(
+          errors::kXmlDuplicateId,
+          Where(el, a) + ": ID-like value '" + std::string(value) + "' appears more than once");
     }
   }
   return Status::Ok();

@@ -60,7 +60,8 @@ class TreeValidator {
 
 // Validates a comment's content (no "--", no trailing '-'); used at top level too.
 Status CheckComment(pugi::xml_node comment, std::string_view input);
-// Validates a processing instruction (allowed by options, target an NCName).
+// Validates a processing instruction (allowed by options, target an NCName) and normalizes the
+// line ends of its data, which pugixml leaves alone.
 Status CheckPi(pugi::xml_node pi, std::string_view input, const ParseOptions& options);
 
 }  // namespace claimgate::xml::internal

@@ -68,8 +68,9 @@ BOOST_AUTO_TEST_CASE(document_element_by_default) {
   Cli cli;
   const Run r = cli.Exec("c14n '" + cli.Write("d.xml", kDoc) + "'");
   BOOST_TEST(r.exit_code == 0);
-  BOOST_TEST(r.out == "<s:R xmlns:s=\"urn:s\" ID=\"r\"><?pi data?><A xmlns=\"urn:d\" ID=\"a\" "
-                      "b=\"&#x9;\">x&amp;y<B></B></A></s:R>");
+  BOOST_TEST(r.out ==
+             "<s:R xmlns:s=\"urn:s\" ID=\"r\"><?pi data?><A xmlns=\"urn:d\" ID=\"a\" "
+             "b=\"&#x9;\">x&amp;y<B></B></A></s:R>");
   BOOST_TEST(r.err.empty());
 }
 

@@ -79,8 +79,8 @@ std::string RunCase(const std::string& dir, const nlohmann::json& c) {
   if (algorithm != kExcC14n && !with_comments) return "algorithm not supported: " + algorithm;
   ParseOptions parse_options;
   parse_options.allow_processing_instructions = true;
-  Result<Document> doc = Document::Parse(ReadFile(dir + "/" + c["file"].get<std::string>()),
-                                         parse_options);
+  Result<Document> doc =
+      Document::Parse(ReadFile(dir + "/" + c["file"].get<std::string>()), parse_options);
   if (!doc.ok()) return "parse: " + std::string(doc.status().code()) + " " + doc.status().message();
   std::string why;
   const pugi::xml_node apex = SelectApex(*doc, c.value("c14n_input_subset", ""), &why);
@@ -114,16 +114,17 @@ BOOST_AUTO_TEST_CASE(every_c14n_case) {
     const std::string failure = RunCase(dir, c);
     const auto listed = exceptions.find(id);
     if (listed != exceptions.end()) {
-      BOOST_TEST_MESSAGE("excepted " << id << " (" << listed->second << "): "
-                                     << (failure.empty() ? "passes anyway" : failure.substr(0, 120)));
+      BOOST_TEST_MESSAGE("excepted "
+                         << id << " (" << listed->second
+                         << "): " << (failure.empty() ? "passes anyway" : failure.substr(0, 120)));
       continue;
     }
     BOOST_TEST(failure.empty(), id << ": " << failure);
     if (failure.empty()) ++passed;
   }
   for (const auto& [id, reason] : exceptions) {
-    BOOST_TEST(seen.count(id) == 1u, "c14n_exceptions.txt lists " << id
-                                         << ", which is not a c14n case of the manifest");
+    BOOST_TEST(seen.count(id) == 1u,
+               "c14n_exceptions.txt lists " << id << ", which is not a c14n case of the manifest");
   }
   BOOST_TEST_MESSAGE(seen.size() << " c14n cases: " << passed << " passed, " << exceptions.size()
                                  << " excepted");

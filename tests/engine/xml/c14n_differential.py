@@ -103,10 +103,10 @@ class Gen:
             elif k < 0.8:
                 out.append("<![CDATA[" + r.choice(["x<y&z", " ", "a]b", "\r\n", "\u00e9>"]) + "]]>")
             elif k < 0.9:
-                out.append("<!--" + r.choice(["c", " c ", "a-b", "\u00e9", ""]) + "-->")
+                out.append("<!--" + r.choice(["c", " c ", "a-b", "\u00e9", "", "x\r\ny\rz"]) + "-->")
             else:
                 out.append("<?" + r.choice(["pi", "p-i", "x1"]) +
-                           r.choice(["", " d", "  d  e ", " <&>"]) + "?>")
+                           r.choice(["", " d", "  d  e ", " <&>", " a\r\nb\rc"]) + "?>")
         out.append("</%s>" % name)
 
 

@@ -1,11 +1,12 @@
 // Exclusive c14n golden cases. Every expected string was produced by libxml2 2.9.14
 // (xmlC14NDocDumpMemory, XML_C14N_EXCLUSIVE_1_0, subtree node-set as xmlsec1 builds it).
+#include "engine/xml/c14n.h"
+
 #include <string>
 #include <vector>
 
 #include <boost/test/unit_test.hpp>
 
-#include "engine/xml/c14n.h"
 #include "engine/xml/document.h"
 
 namespace claimgate::xml {
@@ -17,8 +18,8 @@ Document ParseOk(std::string_view xml, const ParseOptions& options = {}) {
   return std::move(doc).value();
 }
 
-std::string C14n(std::string_view xml, std::string_view id,
-                 std::vector<std::string> inclusive = {}, bool with_comments = false) {
+std::string C14n(std::string_view xml, std::string_view id, std::vector<std::string> inclusive = {},
+                 bool with_comments = false) {
   Document doc = ParseOk(xml);
   C14nOptions options;
   options.with_comments = with_comments;
@@ -33,15 +34,18 @@ BOOST_AUTO_TEST_SUITE(c14n)
 
 BOOST_AUTO_TEST_CASE(nested_redeclaration) {
   BOOST_TEST(C14n("<a:r xmlns:a=\"urn:1\" ID=\"r\"><a:c xmlns:a=\"urn:2\"><a:d xmlns:a=\"urn:1\"/>"
-                  "</a:c></a:r>", "r") ==
+                  "</a:c></a:r>",
+                  "r") ==
              "<a:r xmlns:a=\"urn:1\" ID=\"r\"><a:c xmlns:a=\"urn:2\"><a:d xmlns:a=\"urn:1\">"
              "</a:d></a:c></a:r>");
 }
 
 BOOST_AUTO_TEST_CASE(shadowing_and_unused_declarations) {
-  BOOST_TEST(C14n("<r xmlns:u=\"urn:unused\" xmlns:p=\"urn:p\" ID=\"r\"><p:c xmlns:p=\"urn:p\" "
-                  "xmlns:q=\"urn:q\"><p:d/><q:e/></p:c></r>", "r") ==
-             "<r ID=\"r\"><p:c xmlns:p=\"urn:p\"><p:d></p:d><q:e xmlns:q=\"urn:q\"></q:e></p:c></r>");
+  BOOST_TEST(
+      C14n("<r xmlns:u=\"urn:unused\" xmlns:p=\"urn:p\" ID=\"r\"><p:c xmlns:p=\"urn:p\" "
+           "xmlns:q=\"urn:q\"><p:d/><q:e/></p:c></r>",
+           "r") ==
+      "<r ID=\"r\"><p:c xmlns:p=\"urn:p\"><p:d></p:d><q:e xmlns:q=\"urn:q\"></q:e></p:c></r>");
 }
 
 BOOST_AUTO_TEST_CASE(whitespace_is_kept) {
@@ -51,7 +55,8 @@ BOOST_AUTO_TEST_CASE(whitespace_is_kept) {
 
 BOOST_AUTO_TEST_CASE(default_namespace_undeclaration) {
   const char* doc = "<r xmlns=\"urn:d\" ID=\"r\"><c xmlns=\"\" ID=\"c\"><e/></c></r>";
-  BOOST_TEST(C14n(doc, "r") == "<r xmlns=\"urn:d\" ID=\"r\"><c xmlns=\"\" ID=\"c\"><e></e></c></r>");
+  BOOST_TEST(C14n(doc, "r") ==
+             "<r xmlns=\"urn:d\" ID=\"r\"><c xmlns=\"\" ID=\"c\"><e></e></c></r>");
   // At the apex an empty default namespace is never rendered.
   BOOST_TEST(C14n(doc, "c") == "<c ID=\"c\"><e></e></c>");
 }
@@ -77,14 +82,16 @@ BOOST_AUTO_TEST_CASE(inclusive_default_on_prefixed_descendants) {
 
 BOOST_AUTO_TEST_CASE(attribute_ordering) {
   BOOST_TEST(C14n("<r xmlns:b=\"urn:b\" xmlns:a=\"urn:a\" b:x=\"1\" a:y=\"2\" z=\"3\" a:x=\"4\" "
-                  "ID=\"r\" xmlns=\"urn:z\"/>", "r") ==
+                  "ID=\"r\" xmlns=\"urn:z\"/>",
+                  "r") ==
              "<r xmlns=\"urn:z\" xmlns:a=\"urn:a\" xmlns:b=\"urn:b\" ID=\"r\" z=\"3\" a:x=\"4\" "
              "a:y=\"2\" b:x=\"1\"></r>");
 }
 
 BOOST_AUTO_TEST_CASE(escaping) {
   BOOST_TEST(C14n("<r ID=\"r\" a=\"&amp;&lt;&gt;&quot;&apos;&#9;&#10;&#13;x\">&amp;&lt;&gt;&quot;"
-                  "&apos;&#9;&#10;&#13;<![CDATA[<&>]]></r>", "r") ==
+                  "&apos;&#9;&#10;&#13;<![CDATA[<&>]]></r>",
+                  "r") ==
              "<r ID=\"r\" a=\"&amp;&lt;>&quot;'&#x9;&#xA;&#xD;x\">&amp;&lt;&gt;\"'\t\n&#xD;"
              "&lt;&amp;&gt;</r>");
 }
@@ -97,7 +104,8 @@ BOOST_AUTO_TEST_CASE(comments) {
 
 BOOST_AUTO_TEST_CASE(xml_attributes_are_not_inherited) {
   BOOST_TEST(C14n("<o xmlns:s=\"urn:s\" xml:lang=\"de\"><s:a ID=\"a\" xml:lang=\"en\"><s:b "
-                  "s:x=\"1\"/></s:a></o>", "a") ==
+                  "s:x=\"1\"/></s:a></o>",
+                  "a") ==
              "<s:a xmlns:s=\"urn:s\" ID=\"a\" xml:lang=\"en\"><s:b s:x=\"1\"></s:b></s:a>");
 }
 
@@ -108,6 +116,13 @@ BOOST_AUTO_TEST_CASE(processing_instructions_in_content) {
   std::string out;
   BOOST_REQUIRE(Canonicalize(doc.root(), {}, out).ok());
   BOOST_TEST(out == "<r><?a?><?b x y ?></r>");
+  // Line ends inside PIs and comments are normalized like everywhere else (libxml2 output).
+  Document crlf = ParseOk("<r><?pi a\r\nb\rc?><!--x\r\ny\rz-->t</r>", allow);
+  out.clear();
+  C14nOptions comments;
+  comments.with_comments = true;
+  BOOST_REQUIRE(Canonicalize(crlf.root(), comments, out).ok());
+  BOOST_TEST(out == "<r><?pi a\nb\nc?><!--x\ny\nz-->t</r>");
 }
 
 BOOST_AUTO_TEST_CASE(excluded_node_is_omitted_by_identity) {
@@ -135,6 +150,9 @@ BOOST_AUTO_TEST_CASE(relative_namespace_uri_is_refused) {
   BOOST_TEST(Canonicalize(doc.root(), {}, out).code() == "xml.namespace");
   Document bad_char = ParseOk("<r xmlns:p=\"http://example.com\xC2\x80\"><p:a/></r>");
   BOOST_TEST(Canonicalize(bad_char.root(), {}, out).code() == "xml.namespace");
+  // Declared outside the subtree, rendered inside it: refused too (never ambiguous output).
+  Document outside = ParseOk("<r xmlns:p=\"urn:x&quot; y=&quot;1\"><p:a ID=\"a\"/></r>");
+  BOOST_TEST(Canonicalize(outside.FindById("a"), {}, out).code() == "xml.namespace");
   BOOST_TEST(out.empty());
 }
 

@@ -59,8 +59,8 @@ BOOST_AUTO_TEST_CASE(rebinding_inside_and_undeclaration) {
 }
 
 BOOST_AUTO_TEST_CASE(attributes) {
-  Document doc = ParseOk(
-      "<a xmlns=\"urn:d\" xmlns:p=\"urn:p\" ID=\"_1\" p:ID=\"x\" xml:lang=\"en\"/>");
+  Document doc =
+      ParseOk("<a xmlns=\"urn:d\" xmlns:p=\"urn:p\" ID=\"_1\" p:ID=\"x\" xml:lang=\"en\"/>");
   const pugi::xml_node a = doc.root();
   BOOST_TEST(std::string(Attr(a, "ID").value()) == "_1");
   BOOST_TEST(Attr(a, "p:ID").empty());
