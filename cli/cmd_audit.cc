@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/storage_cli.h"
+#include "engine/pipeline/decision_json.h"
 #include "storage/audit.h"
 #include "storage/time_text.h"
 
@@ -21,29 +22,6 @@ struct AuditArgs {
   long long limit = -1;
   bool json = false;
 };
-
-std::string Dump(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-nlohmann::json EntryJson(const storage::AuditEntry& e) {
-  const storage::AuditRecord& r = e.record;
-  nlohmann::json detail = nlohmann::json::parse(r.detail, nullptr, /*allow_exceptions=*/false);
-  if (detail.is_discarded()) detail = r.detail;
-  return {{"id", e.id},
-          {"time", e.time},
-          {"connection", r.connection},
-          {"event", r.event},
-          {"decision", r.decision},
-          {"error_code", r.error_code},
-          {"subject", r.subject},
-          {"assertion_id", r.assertion_id},
-          {"issuer", r.issuer},
-          {"client_addr", r.client_addr},
-          {"detail", detail},
-          {"prev_hash", e.prev_hash},
-          {"hash", e.hash}};
-}
 
 // Empty → nullopt; a time is normalized to the stored text form.
 Result<std::optional<std::string>> TimeFilter(const std::string& text) {
@@ -75,7 +53,7 @@ int List(CliContext& ctx, const AuditArgs& a) {
   Result<std::vector<storage::AuditEntry>> rows = storage::ListAudit(*db, f);
   if (!rows.ok()) return ReportError(rows.status());
   if (a.json) {
-    for (const storage::AuditEntry& e : *rows) std::cout << Dump(EntryJson(e)) << "\n";
+    for (const storage::AuditEntry& e : *rows) std::cout << pipeline::Dump(pipeline::AuditJson(e)) << "\n";
     return kExitAccepted;
   }
   std::vector<std::vector<std::string>> table;
@@ -96,7 +74,7 @@ int Verify(CliContext& ctx, bool json) {
   Result<storage::AuditVerification> v = storage::VerifyAudit(*db);
   if (!v.ok()) return ReportError(v.status());
   if (json) {
-    std::cout << Dump({{"ok", v->ok},
+    std::cout << pipeline::Dump({{"ok", v->ok},
                        {"rows", v->rows},
                        {"broken_id", v->broken_id},
                        {"reason", v->reason}})

@@ -5,13 +5,11 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/io.h"
-#include "cli/json_out.h"
 #include "cli/storage_cli.h"
+#include "engine/pipeline/decision_json.h"
 #include "engine/pipeline/process.h"
 #include "engine/saml/datetime.h"
 #include "storage/connections.h"
@@ -26,16 +24,6 @@ struct ProcessArgs {
   std::string in_response_to;
   std::string file;
 };
-
-nlohmann::ordered_json DecisionJson(const pipeline::Decision& d) {
-  nlohmann::ordered_json j = d.accepted() ? AcceptedJson(*d.login) : RejectedJson(d.status);
-  if (d.accepted() && d.mapping) {
-    j["worker"] = nlohmann::ordered_json::parse(rules::WorkerJson(*d.mapping));
-  }
-  j["provisioning"] = {{"action", storage::ProvisionActionName(d.provisioning.action)},
-                       {"user_id", d.provisioning.user_id}};
-  return j;
-}
 
 int Run(const CliContext& ctx, const ProcessArgs& args) {
   std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
@@ -74,8 +62,7 @@ int Run(const CliContext& ctx, const ProcessArgs& args) {
     return kExitUsage;
   }
   const pipeline::Decision d = pipeline::Process(*connection, *raw, context, *db);
-  std::cout << DecisionJson(d).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
-            << std::endl;
+  std::cout << pipeline::Dump(pipeline::DecisionJson(d)) << std::endl;
   return d.accepted() ? kExitAccepted : kExitRejected;
 }
 

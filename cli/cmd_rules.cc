@@ -11,8 +11,8 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/io.h"
-#include "cli/json_out.h"
 #include "cli/verify_options.h"
+#include "engine/pipeline/decision_json.h"
 #include "rules/rule_set.h"
 
 namespace claimgate::cli {
@@ -82,7 +82,7 @@ std::optional<Claims> VerifiedClaims(const TestArgs& a, int* exit_code) {
   }
   Result<saml::Assertion> login = loaded->verifier.Verify(*raw, loaded->clock->Now());
   if (!login.ok()) {
-    std::cout << RejectedJson(login.status()).dump() << "\n";
+    std::cout << pipeline::Dump(pipeline::RejectedJson(login.status())) << "\n";
     *exit_code = kExitRejected;
     return std::nullopt;
   }

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/storage_cli.h"
+#include "engine/pipeline/decision_json.h"
 #include "engine/base/clock.h"
 #include "storage/admin.h"
 #include "storage/users.h"
@@ -23,26 +24,6 @@ struct UserArgs {
   bool json = false;
 };
 
-nlohmann::json UserJson(const storage::User& u) {
-  nlohmann::json attributes = nlohmann::json::object();
-  for (const auto& [name, values] : u.attributes) attributes[name] = values;
-  return {{"id", u.id},
-          {"connection", u.connection},
-          {"subject", u.subject},
-          {"email", u.email},
-          {"attributes", attributes},
-          {"permissions", u.permissions},
-          {"status", storage::UserStatusName(u.status)},
-          {"origin", storage::UserOriginName(u.origin)},
-          {"created", u.created},
-          {"updated", u.updated},
-          {"last_login", u.last_login}};
-}
-
-std::string Dump(const nlohmann::json& j, int indent = -1) {
-  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 int List(CliContext& ctx, const UserArgs& a) {
   std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
   if (!db) return kExitUsage;
@@ -50,7 +31,7 @@ int List(CliContext& ctx, const UserArgs& a) {
       *db, a.connection.empty() ? std::nullopt : std::optional<std::string>(a.connection));
   if (!users.ok()) return ReportError(users.status());
   if (a.json) {
-    for (const storage::User& u : *users) std::cout << Dump(UserJson(u)) << "\n";
+    for (const storage::User& u : *users) std::cout << pipeline::Dump(pipeline::UserJson(u)) << "\n";
     return kExitAccepted;
   }
   std::vector<std::vector<std::string>> rows;
@@ -77,7 +58,7 @@ int Show(CliContext& ctx, const UserArgs& a) {
         Status::Error(errors::kStorageNotFound,
                       "no user '" + a.subject + "' on connection '" + a.connection + "'"));
   }
-  std::cout << Dump(UserJson(**u), 2) << "\n";
+  std::cout << pipeline::Dump(pipeline::UserJson(**u), 2) << "\n";
   return kExitAccepted;
 }
 
@@ -96,7 +77,7 @@ int Add(CliContext& ctx, const UserArgs& a) {
   if (!db) return kExitUsage;
   Result<std::int64_t> id = storage::AdminAddUser(*db, n, SystemClock().Now());
   if (!id.ok()) return ReportError(id.status());
-  std::cout << Dump({{"user_id", *id}, {"action", "created"}}) << "\n";
+  std::cout << pipeline::Dump({{"user_id", *id}, {"action", "created"}}) << "\n";
   return kExitAccepted;
 }
 
@@ -106,7 +87,7 @@ int SetStatus(CliContext& ctx, const UserArgs& a, storage::UserStatus status) {
   const Status s =
       storage::AdminSetUserStatus(*db, a.connection, a.subject, status, SystemClock().Now());
   if (!s.ok()) return ReportError(s);
-  std::cout << Dump({{"subject", a.subject}, {"status", storage::UserStatusName(status)}}) << "\n";
+  std::cout << pipeline::Dump({{"subject", a.subject}, {"status", storage::UserStatusName(status)}}) << "\n";
   return kExitAccepted;
 }
 
@@ -118,7 +99,7 @@ int EditPermission(CliContext& ctx, const UserArgs& a, bool grant) {
       grant ? storage::AdminGrantPermission(*db, a.connection, a.subject, a.permission, now)
             : storage::AdminRevokePermission(*db, a.connection, a.subject, a.permission, now);
   if (!changed.ok()) return ReportError(changed.status());
-  std::cout << Dump({{"subject", a.subject},
+  std::cout << pipeline::Dump({{"subject", a.subject},
                      {"permission", a.permission},
                      {grant ? "granted" : "revoked", *changed}})
             << "\n";

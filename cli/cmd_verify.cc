@@ -9,9 +9,9 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/io.h"
-#include "cli/json_out.h"
 #include "cli/verify_options.h"
 #include "engine/base/clock.h"
+#include "engine/pipeline/decision_json.h"
 
 namespace claimgate::cli {
 
@@ -38,9 +38,10 @@ int RunVerify(const VerifyArgs& args) {
       return kExitUsage;
     }
     const Result<saml::Assertion> login = loaded->verifier.Verify(*raw, loaded->clock->Now());
-    const nlohmann::ordered_json out = login.ok() ? AcceptedJson(*login) : RejectedJson(login.status());
+    const pipeline::Json out =
+        login.ok() ? pipeline::AcceptedJson(*login) : pipeline::RejectedJson(login.status());
     all_accepted = all_accepted && login.ok();
-    std::cout << out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    std::cout << pipeline::Dump(out) << "\n";
   }
   std::cout.flush();
   return all_accepted ? kExitAccepted : kExitRejected;

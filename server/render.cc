@@ -1,6 +1,6 @@
 #include "server/render.h"
 
-#include "cli/json_out.h"
+#include "engine/pipeline/decision_json.h"
 #include "server/sp.h"
 
 namespace claimgate::server {
@@ -57,55 +57,6 @@ std::string AuditTable(const AdminView& v) {
 }
 
 }  // namespace
-
-nlohmann::ordered_json DecisionJson(const pipeline::Decision& d) {
-  nlohmann::ordered_json j =
-      d.accepted() ? cli::AcceptedJson(*d.login) : cli::RejectedJson(d.status);
-  if (d.accepted() && d.mapping) {
-    j["worker"] = nlohmann::ordered_json::parse(rules::WorkerJson(*d.mapping), nullptr, false);
-  }
-  j["provisioning"] = {{"action", storage::ProvisionActionName(d.provisioning.action)},
-                       {"user_id", d.provisioning.user_id}};
-  return j;
-}
-
-nlohmann::ordered_json UserJson(const storage::User& u) {
-  nlohmann::ordered_json attributes = nlohmann::ordered_json::object();
-  for (const auto& [name, values] : u.attributes) attributes[name] = values;
-  return {{"id", u.id},
-          {"connection", u.connection},
-          {"subject", u.subject},
-          {"email", u.email},
-          {"attributes", attributes},
-          {"permissions", u.permissions},
-          {"status", storage::UserStatusName(u.status)},
-          {"origin", storage::UserOriginName(u.origin)},
-          {"created", u.created},
-          {"updated", u.updated},
-          {"last_login", u.last_login}};
-}
-
-nlohmann::ordered_json AuditJson(const storage::AuditEntry& e) {
-  const storage::AuditRecord& r = e.record;
-  nlohmann::ordered_json detail = nlohmann::ordered_json::parse(r.detail, nullptr, false);
-  if (detail.is_discarded()) detail = r.detail;
-  return {{"id", e.id},
-          {"time", e.time},
-          {"connection", r.connection},
-          {"event", r.event},
-          {"decision", r.decision},
-          {"error_code", r.error_code},
-          {"subject", r.subject},
-          {"assertion_id", r.assertion_id},
-          {"issuer", r.issuer},
-          {"client_addr", r.client_addr},
-          {"detail", detail},
-          {"hash", e.hash}};
-}
-
-std::string Dump(const nlohmann::ordered_json& j) {
-  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-}
 
 std::string HtmlPage(const std::string& title, const std::string& body_html) {
   return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +

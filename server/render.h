@@ -7,16 +7,18 @@
 #include <string>
 #include <vector>
 
+#include "engine/pipeline/decision_json.h"
 #include "engine/pipeline/process.h"
 #include "storage/audit.h"
 #include "storage/users.h"
 
 namespace claimgate::server {
 
-nlohmann::ordered_json DecisionJson(const pipeline::Decision& d);
-nlohmann::ordered_json UserJson(const storage::User& u);
-nlohmann::ordered_json AuditJson(const storage::AuditEntry& e);
-std::string Dump(const nlohmann::ordered_json& j);  // invalid UTF-8 replaced, never throws
+// The JSON renderings are the pipeline's (engine/pipeline/decision_json.h), shared with the CLI.
+using pipeline::AuditJson;
+using pipeline::DecisionJson;
+using pipeline::Dump;
+using pipeline::UserJson;
 
 // A whole HTML document around `body_html` (already escaped).
 std::string HtmlPage(const std::string& title, const std::string& body_html);
