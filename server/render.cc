@@ -10,9 +10,17 @@ namespace {
 constexpr char kStyle[] =
     "body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse}"
     "td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}"
-    ".ok{color:#070}.no{color:#a00}code{background:#f4f4f4}";
+    ".ok{color:#070}.no{color:#a00}td.ok{background:#d4f7d4}td.no{background:#f9d0d0}"
+    "code{background:#f4f4f4}";
 
 std::string Cell(const std::string& text) { return "<td>" + EscapeXml(text) + "</td>"; }
+
+// The decision cell, coloured: accepted green, anything else red (the admin page is read at a
+// glance, and the browser test counts the coloured rows of its screenshot).
+std::string DecisionCell(const std::string& decision) {
+  return std::string("<td class=\"") + (decision == "accepted" ? "ok" : "no") + "\">" +
+         EscapeXml(decision) + "</td>";
+}
 
 std::string Join(const std::vector<std::string>& values) {
   std::string out;
@@ -22,7 +30,7 @@ std::string Join(const std::vector<std::string>& values) {
 
 std::string UsersTable(const std::vector<storage::User>& users) {
   std::string h =
-      "<h2>Users</h2><table><tr><th>connection</th><th>subject</th><th>email</th>"
+      "<h2>Users</h2><table id=\"users\"><tr><th>connection</th><th>subject</th><th>email</th>"
       "<th>status</th><th>permissions</th><th>attributes</th><th>last login</th></tr>";
   for (const storage::User& u : users) {
     std::string attrs;
@@ -46,12 +54,14 @@ std::string AuditTable(const AdminView& v) {
                   Input("connection", v.filter.connection) + Input("subject", v.filter.subject) +
                   Input("decision", v.filter.decision) + Input("since", v.filter.since) +
                   Input("until", v.filter.until) + "<button>Filter</button></form>";
-  h += "<table><tr><th>id</th><th>time</th><th>connection</th><th>event</th><th>decision</th>"
+  h += "<table "
+       "id=\"audit\"><tr><th>id</th><th>time</th><th>connection</th><th>event</th><th>decision</th>"
        "<th>code</th><th>subject</th><th>client</th></tr>";
   for (const storage::AuditEntry& e : v.audit) {
     const storage::AuditRecord& r = e.record;
     h += "<tr>" + Cell(std::to_string(e.id)) + Cell(e.time) + Cell(r.connection) + Cell(r.event) +
-         Cell(r.decision) + Cell(r.error_code) + Cell(r.subject) + Cell(r.client_addr) + "</tr>";
+         DecisionCell(r.decision) + Cell(r.error_code) + Cell(r.subject) + Cell(r.client_addr) +
+         "</tr>";
   }
   return h + "</table>";
 }
@@ -76,7 +86,7 @@ std::string DecisionHtml(const std::string& connection, const pipeline::Decision
   b += "<p class=\"ok\">Signed in as <code>" + EscapeXml(d.login->claims.subject) + "</code> (" +
        EscapeXml(storage::ProvisionActionName(d.provisioning.action)) + ")</p>";
   if (d.mapping) {
-    b += "<table><tr><th>attribute</th><th>values</th></tr>";
+    b += "<table id=\"worker\"><tr><th>attribute</th><th>values</th></tr>";
     for (const rules::Field& f : d.mapping->worker)
       b += "<tr>" + Cell(f.name) + Cell(Join(f.values)) + "</tr>";
     b += "</table>";

@@ -1,0 +1,419 @@
+// claimgate's browser end-to-end test (issue 5): a real IdP (Debian's SimpleSAMLphp under
+// apache2 + mod_php), `claimgate serve`, and Debian's chromium driven headless by playwright-core,
+// all on loopback ports of this machine. Scenarios:
+//   1. SP-initiated: /saml/acme/login → the IdP's login form → the ACS page shows the mapped worker
+//      attributes and the user is created;
+//   2. IdP-initiated sign-on into the same connection (the IdP session of 1 is reused);
+//   3. the IdP changes the user's attributes: a fresh login updates the stored user;
+//   4. /admin with the bearer token lists the user and exactly the three audit rows; a screenshot
+//      is taken and its pixels are checked (three green "accepted" rows, no red one);
+//   5. a user outside the connection's enforced domains is refused: 403, the code on the page, a
+//      fourth (red) audit row, nobody provisioned.
+// Each step also reads claimgate's own state through the CLI (users show, audit verify), so a page
+// that merely looks right cannot pass. The test starts and stops its own servers and checks that
+// none is left running.
+//
+// Usage: node browser_e2e.mjs --claimgate BUILD/claimgate [--out DIR] [--keep]
+//   --out DIR   where the screenshots go (default: the temporary directory, removed on success)
+//   --keep      keep the temporary directory (configs, logs, database) even on success
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+
+import { SimpleSamlPhpIdp, checkInstalled } from './idp.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CONNECTION = 'acme';
+
+function parseArgs(argv) {
+  const a = { claimgate: null, out: null, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--claimgate') a.claimgate = argv[++i];
+    else if (argv[i] === '--out') a.out = argv[++i];
+    else if (argv[i] === '--keep') a.keep = true;
+    else if (argv[i] === '--help' || argv[i] === '-h') {
+      console.log('usage: node browser_e2e.mjs --claimgate PATH [--out DIR] [--keep]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${argv[i]}`);
+  }
+  if (!a.claimgate) throw new Error('--claimgate PATH is required');
+  a.claimgate = path.resolve(a.claimgate);
+  return a;
+}
+
+let checks = 0;
+function check(cond, what, detail = '') {
+  if (!cond) throw new Error(`FAILED: ${what}${detail ? `\n  ${detail}` : ''}`);
+  checks++;
+  console.log(`  ok ${checks} - ${what}`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// --- the SP side: claimgate's CLI and `claimgate serve` -----------------------------------------
+
+class Claimgate {
+  constructor(bin, dir) {
+    this.bin = bin;
+    this.dir = dir;
+    this.db = path.join(dir, 'claimgate.db');
+    this.proc = null;
+    this.output = '';
+  }
+
+  cli(args, { allowFail = false } = {}) {
+    try {
+      return execFileSync(this.bin, ['--db', this.db, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      if (allowFail) return e.stdout;
+      throw new Error(`claimgate ${args.join(' ')} failed (${e.status}): ${e.stderr}${e.stdout}`);
+    }
+  }
+
+  async serve(port, tokenFile) {
+    this.base = `http://127.0.0.1:${port}`;
+    this.proc = spawn(this.bin, ['--db', this.db, 'serve', '--listen', `127.0.0.1:${port}`,
+      '--public-url', this.base, '--admin-token-file', tokenFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const s of [this.proc.stdout, this.proc.stderr]) s.on('data', (b) => { this.output += b; });
+    this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
+    const deadline = Date.now() + 15000;
+    for (;;) {
+      try {
+        const r = await fetch(`${this.base}/healthz`);
+        if (r.ok) return;
+      } catch { /* not listening yet */ }
+      if (this.proc.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`claimgate serve did not start:\n${this.output}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async stop() {
+    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return null;
+    this.proc.kill('SIGTERM');
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 10000);
+    const how = await this.exited;
+    clearTimeout(timer);
+    return how;
+  }
+}
+
+// --- a small PNG reader for the screenshot check (8-bit RGB/RGBA, non-interlaced: what Chromium
+// writes) ------------------------------------------------------------------------------------------
+
+function readPng(buf) {
+  const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (!buf.subarray(0, 8).equals(sig)) throw new Error('not a PNG');
+  let off = 8;
+  let width = 0, height = 0, colorType = 0;
+  const idat = [];
+  while (off < buf.length) {
+    const len = buf.readUInt32BE(off);
+    const type = buf.toString('latin1', off + 4, off + 8);
+    const data = buf.subarray(off + 8, off + 8 + len);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      if (data[8] !== 8 || data[12] !== 0) throw new Error('unsupported PNG depth or interlace');
+      colorType = data[9];
+    } else if (type === 'IDAT') idat.push(data);
+    else if (type === 'IEND') break;
+    off += 12 + len;
+  }
+  const bpp = colorType === 6 ? 4 : colorType === 2 ? 3 : 0;
+  if (!bpp) throw new Error(`unsupported PNG colour type ${colorType}`);
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * bpp;
+  const px = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= bpp ? px[y * stride + x - bpp] : 0;
+      const b = y > 0 ? px[(y - 1) * stride + x] : 0;
+      const c = x >= bpp && y > 0 ? px[(y - 1) * stride + x - bpp] : 0;
+      let v = line[x];
+      if (filter === 1) v += a;
+      else if (filter === 2) v += b;
+      else if (filter === 3) v += (a + b) >> 1;
+      else if (filter === 4) {
+        const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      px[y * stride + x] = v & 0xff;
+    }
+  }
+  return { width, height, bpp, px };
+}
+
+// Bands of consecutive pixel rows that hold at least `minRun` pixels of exactly `rgb` in a row: a
+// filled table cell is one band (its padding keeps a run on every pixel row, text or not), and
+// the 1-pixel borders between rows separate the bands.
+function colourBands(img, rgb, minRun = 4) {
+  const bands = [];
+  let inBand = false;
+  for (let y = 0; y < img.height; y++) {
+    let run = 0, best = 0;
+    for (let x = 0; x < img.width; x++) {
+      const i = (y * img.width + x) * img.bpp;
+      if (img.px[i] === rgb[0] && img.px[i + 1] === rgb[1] && img.px[i + 2] === rgb[2]) best = Math.max(best, ++run);
+      else run = 0;
+    }
+    if (best >= minRun && !inBand) bands.push(y);
+    inBand = best >= minRun;
+  }
+  return bands;
+}
+
+// --- the test -------------------------------------------------------------------------------------
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const missing = checkInstalled();
+  if (!existsSync(CHROMIUM)) missing.push('chromium');
+  if (missing.length) {
+    throw new Error(`the browser test needs ${missing.join(', ')}: run ./scripts/install-deps.sh --e2e`);
+  }
+  const { chromium } = await import('playwright-core');
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'claimgate-e2e-'));
+  chmodSync(dir, 0o711);  // apache's www-data reaches idp/ (its own modes) but cannot list the rest
+  const out = args.out ? path.resolve(args.out) : dir;
+  mkdirSync(out, { recursive: true });
+  const log = (s) => process.stderr.write(s);
+  const idp = new SimpleSamlPhpIdp(path.join(dir, 'idp'), await freePort());
+  const sp = new Claimgate(args.claimgate, dir);
+  let browser = null;
+  let ok = false;
+  try {
+    console.log(`# temporary directory ${dir}`);
+    mkdirSync(idp.dir);
+    idp.configure();
+    const ada = {
+      password: 'correct-horse-' + randomBytes(4).toString('hex'),
+      attributes: {
+        uid: ['ada'],
+        email: ['Ada@Acme.example'],
+        displayName: ['Ada Lovelace'],
+        roles: ['agent, supervisor, astronaut'],
+        image_url: ['https://img.acme.example/ada.png'],
+        department: ['Analytical Engines'],
+      },
+    };
+    idp.setUsers({ ada });
+    await idp.start(log);
+    check(idp.metadataXml.includes(idp.entityId), 'SimpleSAMLphp serves its IdP metadata');
+
+    // The connection: the IdP's metadata as the IdP publishes it, the flex profile.
+    const spPort = await freePort();
+    const spBase = `http://127.0.0.1:${spPort}`;
+    writeFileSync(path.join(dir, 'idp-metadata.xml'), idp.metadataXml);
+    const connection = {
+      name: CONNECTION,
+      profile: 'flex',
+      sp: { entity_id: `${spBase}/saml/${CONNECTION}`, acs_url: `${spBase}/saml/${CONNECTION}/acs` },
+      idp: { metadata_file: 'idp-metadata.xml' },
+      security: { require_signed_assertion: true, allow_idp_initiated: true, clock_skew_seconds: 120 },
+      provisioning: {
+        mode: 'jit', default_permissions: ['agent'], enforced_domains: ['acme.example'],
+        attribute_policy: { roles: 'always', image_url: 'on_create' },
+      },
+      relay_state_allow_list: [`${spBase}/healthz`],
+    };
+    writeFileSync(path.join(dir, 'connection.json'), JSON.stringify(connection, null, 2));
+    sp.cli(['connection', 'add', path.join(dir, 'connection.json')]);
+    // The IdP learns about the SP from the SP metadata claimgate prints.
+    const spMetadata = sp.cli(['sp-metadata', '--connection', CONNECTION]);
+    writeFileSync(idp.spMetadataFile, spMetadata);
+    const token = randomBytes(24).toString('hex');
+    writeFileSync(path.join(dir, 'admin-token'), token + '\n', { mode: 0o600 });
+    await sp.serve(spPort, path.join(dir, 'admin-token'));
+    const served = await (await fetch(`${spBase}/saml/${CONNECTION}/metadata`)).text();
+    check(served === spMetadata, 'GET /saml/acme/metadata serves what `claimgate sp-metadata` prints');
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--disable-dev-shm-usage'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const seenStatuses = [];
+    page.on('response', (r) => { if (r.url().startsWith(`${spBase}/saml/`)) seenStatuses.push(`${r.status()} ${r.url().split('?')[0]}`); });
+
+    // 1. SP-initiated sign-on.
+    console.log('# 1. SP-initiated sign-on');
+    await page.goto(`${spBase}/saml/${CONNECTION}/login`);
+    check(page.url().startsWith(`${idp.base}/`), 'GET /saml/acme/login redirects the browser to the IdP', page.url());
+    await page.fill('input[name="username"]', 'ada');
+    await page.fill('input[name="password"]', ada.password);
+    await Promise.all([
+      page.waitForURL(`${spBase}/saml/${CONNECTION}/acs`, { timeout: 20000 }),
+      page.click('button[type="submit"], input[type="submit"], #submit_button'),
+    ]);
+    await page.waitForSelector('h1');
+    let title = await page.textContent('h1');
+    check(title === 'Signed in', 'the IdP posts to the ACS and the sign-in is accepted', `${title}: ${await page.textContent('body')}`);
+    const worker = async () => Object.fromEntries(await page.$$eval('#worker tr', (rows) => rows.slice(1)
+      .map((r) => [r.cells[0].textContent, r.cells[1].textContent])));
+    let w = await worker();
+    check(w.full_name === 'Ada Lovelace', 'the page shows full_name mapped from displayName', JSON.stringify(w));
+    check(w.email === 'ada@acme.example', 'the page shows email, lowercased by the flex profile', JSON.stringify(w));
+    check(w.roles === 'agent, supervisor', 'the page shows roles split, with the unknown role dropped', JSON.stringify(w));
+    check(w.image_url === 'https://img.acme.example/ada.png', 'the page shows image_url', JSON.stringify(w));
+    check(w.department === 'Analytical Engines', 'the page shows department passed through', JSON.stringify(w));
+    check((await page.textContent('body')).includes('(created)'), 'the page says the user was created');
+    let user = JSON.parse(sp.cli(['users', 'show', '--connection', CONNECTION, 'Ada@Acme.example']));
+    check(JSON.stringify(user.permissions) === '["agent"]', 'the stored user has the default permissions', JSON.stringify(user));
+    check(JSON.stringify(user.attributes.roles) === '["agent","supervisor"]', 'the stored user has the mapped roles', JSON.stringify(user));
+
+    // 2. IdP-initiated sign-on, in the same browser: the IdP session of 1 signs in without a form.
+    console.log('# 2. IdP-initiated sign-on');
+    await Promise.all([
+      page.waitForURL(`${spBase}/saml/${CONNECTION}/acs`, { timeout: 20000 }),
+      page.goto(idp.unsolicitedUrl(connection.sp.entity_id)),
+    ]);
+    await page.waitForSelector('h1');
+    title = await page.textContent('h1');
+    check(title === 'Signed in', 'an unsolicited response from the IdP is accepted (allow_idp_initiated)', await page.textContent('body'));
+    check((await page.textContent('body')).includes('(unchanged)'), 'the second login leaves the user unchanged');
+
+    // 3. The IdP changes the user's attributes; a fresh browser session logs in again.
+    console.log('# 3. a changed attribute updates the user');
+    ada.attributes.displayName = ['Ada King, Countess of Lovelace'];
+    ada.attributes.roles = ['admin,agent'];
+    ada.attributes.image_url = ['https://img.acme.example/ada-2.png'];
+    idp.setUsers({ ada });
+    const context2 = await browser.newContext();
+    const page2 = await context2.newPage();
+    await page2.goto(`${spBase}/saml/${CONNECTION}/login?relay_state=${encodeURIComponent(`${spBase}/healthz`)}`);
+    await page2.fill('input[name="username"]', 'ada');
+    await page2.fill('input[name="password"]', ada.password);
+    await Promise.all([
+      page2.waitForURL(`${spBase}/healthz`, { timeout: 20000 }),
+      page2.click('button[type="submit"], input[type="submit"], #submit_button'),
+    ]);
+    check(page2.url() === `${spBase}/healthz`, 'the accepted login redirects to the allow-listed RelayState', page2.url());
+    user = JSON.parse(sp.cli(['users', 'show', '--connection', CONNECTION, 'Ada@Acme.example']));
+    check(user.attributes.full_name[0] === 'Ada King, Countess of Lovelace', 'the stored full_name follows the IdP', JSON.stringify(user));
+    check(JSON.stringify(user.attributes.roles) === '["admin","agent"]', 'the stored roles follow the IdP (policy always)', JSON.stringify(user));
+    check(user.attributes.image_url[0] === 'https://img.acme.example/ada.png', 'image_url is kept (policy on_create)', JSON.stringify(user));
+    await context2.close();
+
+    // 4. The admin page with the token.
+    console.log('# 4. the admin page');
+    const denied = await fetch(`${spBase}/admin`);
+    check(denied.status === 401, '/admin without the token is refused with 401', String(denied.status));
+    const admin = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      extraHTTPHeaders: { Authorization: `Bearer ${token}` },
+    });
+    const adminPage = await admin.newPage();
+    const r = await adminPage.goto(`${spBase}/admin?connection=${CONNECTION}`);
+    check(r.status() === 200, '/admin with the token answers 200', String(r.status()));
+    const users = await adminPage.$$eval('#users tr', (rows) => rows.slice(1).map((row) => [...row.cells].map((c) => c.textContent)));
+    check(users.length === 1 && users[0][1] === 'Ada@Acme.example', 'the admin page lists the one provisioned user', JSON.stringify(users));
+    const audit = await adminPage.$$eval('#audit tr', (rows) => rows.slice(1).map((row) => [...row.cells].map((c) => c.textContent)));
+    check(audit.length === 3, 'the admin page lists exactly three audit rows', JSON.stringify(audit));
+    check(audit.every((row) => row[3] === 'login' && row[4] === 'accepted' && row[6] === 'Ada@Acme.example'),
+      'the three rows are accepted logins of ada', JSON.stringify(audit));
+    const shot = path.join(out, 'admin.png');
+    await adminPage.screenshot({ path: shot, fullPage: true });
+    const img = readPng(readFileSync(shot));
+    check(img.width === 1280 && img.height >= 200, 'the screenshot has the viewport width', `${img.width}x${img.height}`);
+    const green = colourBands(img, [0xd4, 0xf7, 0xd4]);
+    const red = colourBands(img, [0xf9, 0xd0, 0xd0]);
+    check(green.length === 3, 'the screenshot shows three green "accepted" rows', `bands at y=${green}`);
+    check(red.length === 0, 'the screenshot shows no red row', `bands at y=${red}`);
+    let verify = JSON.parse(sp.cli(['audit', 'verify', '--json']));
+    check(verify.ok === true && verify.rows === 3, '`claimgate audit verify`: the chain holds the three rows', JSON.stringify(verify));
+    const bad = seenStatuses.filter((s) => !/^(200|302|303) /.test(s));
+    check(bad.length === 0, 'no claimgate page the browser loaded answered an error', bad.join(', '));
+
+    // 5. A user the IdP vouches for but outside the connection's enforced domains is refused: the
+    // page names the code only, the admin page shows a red row, nobody is provisioned.
+    console.log('# 5. a refused sign-in');
+    idp.setUsers({ ada, mallory: { password: 'mallory-pw', attributes: {
+      uid: ['mallory'], email: ['mallory@evil.example'], displayName: ['Mallory'], roles: ['admin'] } } });
+    const context3 = await browser.newContext();
+    const page3 = await context3.newPage();
+    await page3.goto(`${spBase}/saml/${CONNECTION}/login`);
+    await page3.fill('input[name="username"]', 'mallory');
+    await page3.fill('input[name="password"]', 'mallory-pw');
+    const [refusal] = await Promise.all([
+      page3.waitForResponse(`${spBase}/saml/${CONNECTION}/acs`, { timeout: 20000 }),
+      page3.click('button[type="submit"], input[type="submit"], #submit_button'),
+    ]);
+    check(refusal.status() === 403, 'the ACS answers 403', String(refusal.status()));
+    await page3.waitForSelector('h1');
+    const refusedText = await page3.textContent('body');
+    check((await page3.textContent('h1')) === 'Sign-in refused' && refusedText.includes('provisioning.domain_not_allowed'),
+      'the page names the refusal code and nothing more', refusedText);
+    check(!refusedText.includes('evil.example'), 'the refusal page does not echo the claims', refusedText);
+    await context3.close();
+    await adminPage.reload();
+    const audit2 = await adminPage.$$eval('#audit tr', (rows) => rows.slice(1).map((row) => [...row.cells].map((c) => c.textContent)));
+    check(audit2.length === 4 && audit2[3][4] === 'rejected' && audit2[3][5] === 'provisioning.domain_not_allowed',
+      'the admin page adds the rejected row with its code', JSON.stringify(audit2));
+    const shot2 = path.join(out, 'admin-after-refusal.png');
+    await adminPage.screenshot({ path: shot2, fullPage: true });
+    const img2 = readPng(readFileSync(shot2));
+    check(colourBands(img2, [0xd4, 0xf7, 0xd4]).length === 3 && colourBands(img2, [0xf9, 0xd0, 0xd0]).length === 1,
+      'the second screenshot shows three green rows and one red row');
+    const listed = sp.cli(['users', 'list', '--connection', CONNECTION]);
+    check(!listed.includes('mallory'), 'the refused user was not provisioned', listed);
+    verify = JSON.parse(sp.cli(['audit', 'verify', '--json']));
+    check(verify.ok === true && verify.rows === 4, '`claimgate audit verify`: four rows, chain intact', JSON.stringify(verify));
+    await admin.close();
+    await context.close();
+    ok = true;
+  } finally {
+    if (browser) await browser.close();
+    const how = await sp.stop();
+    await idp.stop();
+    if (!ok) {
+      console.log(`# claimgate serve output:\n${sp.output.slice(-4000)}`);
+      console.log(`# IdP logs:\n${idp.logs()}`);
+    }
+    if (how) check(how.code === 0, 'claimgate serve stops cleanly on SIGTERM', JSON.stringify(how));
+    const left = [sp.proc?.pid, idp.proc?.pid].filter((pid) => pid && alive(pid));
+    const apachePid = (() => { try { return Number(readFileSync(path.join(idp.dir, 'run/httpd.pid'), 'utf8')); } catch { return 0; } })();
+    if (apachePid && alive(apachePid)) left.push(apachePid);
+    check(left.length === 0, 'no server is left running', left.join(' '));
+    if (ok && !args.keep && out !== dir) rmSync(dir, { recursive: true, force: true });
+    else if (ok && !args.keep) {
+      for (const f of ['idp', 'claimgate.db', 'claimgate.db-wal', 'claimgate.db-shm']) rmSync(path.join(dir, f), { recursive: true, force: true });
+    }
+  }
+  console.log(`# ${checks} checks passed`);
+}
+
+main().catch((e) => {
+  console.error(e.stack || String(e));
+  process.exit(1);
+});
