@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <cctype>
 #include <cstdio>
 #include <memory>
 
@@ -80,12 +81,42 @@ std::string UrlEncode(std::string_view text) {
   return out;
 }
 
+// The base64 body of the first CERTIFICATE block of a PEM text, line breaks removed ("" when
+// none). Only base64 characters are kept, so nothing else can reach the metadata.
+namespace {
+
+std::string PemBody(std::string_view pem) {
+  constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
+  constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
+  const std::size_t b = pem.find(kBegin);
+  if (b == std::string_view::npos) return "";
+  const std::size_t e = pem.find(kEnd, b);
+  if (e == std::string_view::npos) return "";
+  std::string out;
+  for (char ch : pem.substr(b + kBegin.size(), e - b - kBegin.size())) {
+    if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '+' || ch == '/' || ch == '=') {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string SpMetadataXml(const pipeline::ConnectionConfig& c) {
   std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   x += "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"" +
        EscapeXml(c.sp_entity_id) + "\">\n";
-  x += "  <md:SPSSODescriptor AuthnRequestsSigned=\"false\" WantAssertionsSigned=\"true\" "
+  const std::string cert = PemBody(c.sp_signing_certificate_pem);
+  x += std::string("  <md:SPSSODescriptor AuthnRequestsSigned=\"") +
+       (cert.empty() ? "false" : "true") +
+       "\" WantAssertionsSigned=\"true\" "
        "protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">\n";
+  if (!cert.empty()) {
+    x += "    <md:KeyDescriptor use=\"signing\"><ds:KeyInfo "
+         "xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data><ds:X509Certificate>" +
+         cert + "</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>\n";
+  }
   x += "    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
        "</md:NameIDFormat>\n";
   x += "    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
@@ -112,13 +143,13 @@ Result<std::string> NewRequestId() {
 }
 
 std::string AuthnRequestXml(const pipeline::ConnectionConfig& c, const std::string& id,
-                            TimePoint issue_instant) {
+                            TimePoint issue_instant, std::string_view destination) {
   std::string x =
       "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" "
       "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"" +
       EscapeXml(id) + "\" Version=\"2.0\" IssueInstant=\"" + saml::FormatDateTime(issue_instant) +
       "\"";
-  if (!c.idp_sso_url.empty()) x += " Destination=\"" + EscapeXml(c.idp_sso_url) + "\"";
+  if (!destination.empty()) x += " Destination=\"" + EscapeXml(destination) + "\"";
   x += " ProtocolBinding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" "
        "AssertionConsumerServiceURL=\"" +
        EscapeXml(c.acs_url) + "\">";
@@ -128,14 +159,20 @@ std::string AuthnRequestXml(const pipeline::ConnectionConfig& c, const std::stri
 }
 
 Result<std::string> RedirectUrl(std::string_view sso_url, std::string_view request_xml,
-                                std::string_view relay_state) {
+                                std::string_view relay_state, const dsig::RequestSigner* signer) {
   Result<std::string> deflated = RawDeflate(request_xml);
   if (!deflated.ok()) return deflated.status();
+  std::string query = "SAMLRequest=" + UrlEncode(EncodeBase64(*deflated));
+  if (!relay_state.empty()) query += "&RelayState=" + UrlEncode(relay_state);
+  if (signer) {
+    query += "&SigAlg=" + UrlEncode(dsig::RequestSigner::kSigAlg);
+    Result<std::string> signature = signer->Sign(query);
+    if (!signature.ok()) return signature.status();
+    query += "&Signature=" + UrlEncode(EncodeBase64(*signature));
+  }
   std::string url(sso_url);
   url += sso_url.find('?') == std::string_view::npos ? '?' : '&';
-  url += "SAMLRequest=" + UrlEncode(EncodeBase64(*deflated));
-  if (!relay_state.empty()) url += "&RelayState=" + UrlEncode(relay_state);
-  return url;
+  return url + query;
 }
 
 bool RelayStateAllowed(const pipeline::ConnectionConfig& config, std::string_view url) {
@@ -164,7 +201,8 @@ Result<LoginStart> StartLogin(storage::Db& db, const pipeline::Connection& conne
   const std::string kept =
       RelayStateAllowed(config, relay_state) ? std::string(relay_state) : std::string();
   Result<std::string> url =
-      RedirectUrl(connection.sso_url(), AuthnRequestXml(config, *id, now), kept);
+      RedirectUrl(connection.sso_url(), AuthnRequestXml(config, *id, now, connection.sso_url()),
+                  kept, connection.request_signer());
   if (!url.ok()) return url.status();
   Result<storage::Txn> txn = storage::Txn::BeginImmediate(db);
   if (!txn.ok()) return txn.status();

@@ -19,7 +19,8 @@ class Db;
 namespace claimgate::server {
 
 // <md:EntityDescriptor> with one SPSSODescriptor: the connection's SP entity ID, its ACS URL
-// (HTTP-POST binding), the emailAddress and unspecified NameID formats, WantAssertionsSigned.
+// (HTTP-POST binding), the emailAddress and unspecified NameID formats, WantAssertionsSigned;
+// with an SP signing certificate also AuthnRequestsSigned="true" and a signing KeyDescriptor.
 // Every value is XML-escaped.
 std::string SpMetadataXml(const pipeline::ConnectionConfig& config);
 
@@ -27,14 +28,19 @@ std::string SpMetadataXml(const pipeline::ConnectionConfig& config);
 // internal.error when the CSPRNG cannot be read.
 Result<std::string> NewRequestId();
 
-// The unsigned <samlp:AuthnRequest> for `id`, asking for an HTTP-POST answer at the ACS.
+// The <samlp:AuthnRequest> for `id`, asking for an HTTP-POST answer at the ACS. Destination is
+// the IdP endpoint it is sent to (required of signed requests, SAML bindings §3.4.5.2; omitted
+// only when `destination` is empty). The Redirect binding signs the URL, not this XML.
 std::string AuthnRequestXml(const pipeline::ConnectionConfig& config, const std::string& id,
-                            TimePoint issue_instant);
+                            TimePoint issue_instant, std::string_view destination);
 
 // HTTP-Redirect binding (SAML bindings §3.4.4.1): raw DEFLATE, base64, URL-encoding of the
-// request as SAMLRequest, plus RelayState when not empty, appended to `sso_url`.
+// request as SAMLRequest, plus RelayState when not empty, appended to `sso_url`. With a signer,
+// SigAlg and Signature follow, the signature taken over exactly the octets
+// "SAMLRequest=…[&RelayState=…]&SigAlg=…" as they appear in the URL (§3.4.4.1 ¶3).
 Result<std::string> RedirectUrl(std::string_view sso_url, std::string_view request_xml,
-                                std::string_view relay_state);
+                                std::string_view relay_state,
+                                const dsig::RequestSigner* signer = nullptr);
 
 // True when `url` is on the allow-list: equal to an entry, or starting with an entry that ends
 // in '/' (a prefix). Empty URLs and URLs with control characters never are.

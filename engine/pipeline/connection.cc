@@ -1,6 +1,7 @@
 // Connection files: the one place the pipeline reads JSON (nlohmann stays in this file).
 #include "engine/pipeline/connection.h"
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -60,7 +61,8 @@ class Reader {
                    const std::set<std::string>& known) const {
     if (!obj.is_object()) return Fail(path, "must be an object");
     for (const auto& item : obj.items()) {
-      if (known.count(item.key()) == 0) return Fail(path + "." + item.key(), "is not a known setting");
+      if (known.count(item.key()) == 0)
+        return Fail(path + "." + item.key(), "is not a known setting");
     }
     return Status::Ok();
   }
@@ -94,10 +96,10 @@ const std::set<std::string> kPolicies = {"always", "on_create", "never"};
 Status ReadSecurity(const Reader& r, const json& doc, ConnectionConfig* c) {
   if (!doc.contains("security")) return Status::Ok();
   const json& s = doc["security"];
-  if (Status st = r.OnlyKnown(s, "$.security",
-                              {"require_signed_response", "require_signed_assertion",
-                               "allow_idp_initiated", "clock_skew_seconds", "allow_sha1",
-                               "min_rsa_bits"});
+  if (Status st =
+          r.OnlyKnown(s, "$.security",
+                      {"require_signed_response", "require_signed_assertion", "allow_idp_initiated",
+                       "clock_skew_seconds", "allow_sha1", "min_rsa_bits"});
       !st.ok()) {
     return st;
   }
@@ -146,8 +148,8 @@ Status ReadProvisioning(const Reader& r, const json& doc, ConnectionConfig* c) {
       !st.ok()) {
     return st;
   }
-  if (Status st = r.String(p, "$.provisioning", "default_attribute_policy",
-                           &c->default_attribute_policy);
+  if (Status st =
+          r.String(p, "$.provisioning", "default_attribute_policy", &c->default_attribute_policy);
       !st.ok()) {
     return st;
   }
@@ -192,9 +194,9 @@ Status ReadIdp(const Reader& r, const json& doc, const std::string& dir, Connect
     c->idp_metadata_xml = std::move(xml);
   }
   std::vector<std::string> files;
-  if (Status st = r.Strings(idp, "$.idp", idp.contains("certificates") ? "certificates"
-                                                                        : "certificate_files",
-                            &files);
+  if (Status st =
+          r.Strings(idp, "$.idp",
+                    idp.contains("certificates") ? "certificates" : "certificate_files", &files);
       !st.ok()) {
     return st;
   }
@@ -237,6 +239,46 @@ Status ReadRules(const Reader& r, const json& doc, const std::string& dir, Conne
   return Status::Ok();
 }
 
+// $.sp: entity ID, ACS URL, and the optional signing key (a file, kept as an absolute path) with
+// its certificate (a file, embedded; or signing_certificate_pem as stored).
+Status ReadSp(const Reader& r, const json& doc, const std::string& dir, ConnectionConfig* c) {
+  if (!doc.contains("sp")) return r.Fail("$.sp", "is required");
+  const json& sp = doc["sp"];
+  if (Status st = r.OnlyKnown(sp, "$.sp",
+                              {"entity_id", "acs_url", "signing_key_file",
+                               "signing_certificate_file", "signing_certificate_pem"});
+      !st.ok()) {
+    return st;
+  }
+  if (Status st = r.String(sp, "$.sp", "entity_id", &c->sp_entity_id, true); !st.ok()) return st;
+  if (Status st = r.String(sp, "$.sp", "acs_url", &c->acs_url, true); !st.ok()) return st;
+  if (!WellFormedUrl(c->acs_url)) return r.Fail("$.sp.acs_url", "is not an http(s) URL");
+  std::string key_file, cert_file;
+  if (Status st = r.String(sp, "$.sp", "signing_key_file", &key_file); !st.ok()) return st;
+  if (Status st = r.String(sp, "$.sp", "signing_certificate_file", &cert_file); !st.ok()) {
+    return st;
+  }
+  if (Status st = r.String(sp, "$.sp", "signing_certificate_pem", &c->sp_signing_certificate_pem);
+      !st.ok()) {
+    return st;
+  }
+  if (!cert_file.empty()) {
+    std::optional<std::string> pem = ReadText(Resolve(dir, cert_file));
+    if (!pem) return r.Fail("$.sp.signing_certificate_file", "cannot read " + cert_file);
+    c->sp_signing_certificate_pem = std::move(*pem);
+  }
+  if (!key_file.empty()) {
+    std::error_code ec;
+    const std::filesystem::path abs = std::filesystem::absolute(Resolve(dir, key_file), ec);
+    if (ec) return r.Fail("$.sp.signing_key_file", "cannot resolve " + key_file);
+    c->sp_signing_key_file = abs.lexically_normal().string();
+  }
+  if (c->sp_signing_key_file.empty() != c->sp_signing_certificate_pem.empty()) {
+    return r.Fail("$.sp", "signing_key_file and signing_certificate_file go together");
+  }
+  return Status::Ok();
+}
+
 Result<ConnectionConfig> ParseConfig(const json& doc, const Reader& r, const std::string& dir) {
   ConnectionConfig c;
   if (Status st = r.OnlyKnown(doc, "$",
@@ -254,13 +296,7 @@ Result<ConnectionConfig> ParseConfig(const json& doc, const Reader& r, const std
   if (kProfiles.count(c.profile) == 0) {
     return r.Fail("$.profile", "must be flex, frontline, console, sendgrid or custom");
   }
-  if (!doc.contains("sp")) return r.Fail("$.sp", "is required");
-  if (Status st = r.OnlyKnown(doc["sp"], "$.sp", {"entity_id", "acs_url"}); !st.ok()) return st;
-  if (Status st = r.String(doc["sp"], "$.sp", "entity_id", &c.sp_entity_id, true); !st.ok()) {
-    return st;
-  }
-  if (Status st = r.String(doc["sp"], "$.sp", "acs_url", &c.acs_url, true); !st.ok()) return st;
-  if (!WellFormedUrl(c.acs_url)) return r.Fail("$.sp.acs_url", "is not an http(s) URL");
+  if (Status st = ReadSp(r, doc, dir, &c); !st.ok()) return st;
   if (Status st = ReadIdp(r, doc, dir, &c); !st.ok()) return st;
   if (Status st = ReadSecurity(r, doc, &c); !st.ok()) return st;
   if (Status st = ReadRules(r, doc, dir, &c); !st.ok()) return st;
@@ -282,7 +318,8 @@ std::string DefaultModeFor(std::string_view profile) {
 
 Result<ConnectionConfig> ReadConnectionFile(const std::string& path) {
   std::optional<std::string> text = ReadText(path);
-  if (!text) return Status::Error(errors::kProvisioningBadConnection, path + ": cannot read the file");
+  if (!text)
+    return Status::Error(errors::kProvisioningBadConnection, path + ": cannot read the file");
   json doc;
   try {
     doc = json::parse(*text);
@@ -307,25 +344,29 @@ std::string ToStoredJson(const ConnectionConfig& c) {
   if (!c.idp_entity_id.empty()) idp["entity_id"] = c.idp_entity_id;
   if (!c.idp_sso_url.empty()) idp["sso_url"] = c.idp_sso_url;
   if (!c.idp_certificates_pem.empty()) idp["certificates_pem"] = c.idp_certificates_pem;
-  json doc = {
-      {"name", c.name},
-      {"profile", c.profile},
-      {"sp", {{"entity_id", c.sp_entity_id}, {"acs_url", c.acs_url}}},
-      {"idp", idp},
-      {"security",
-       {{"require_signed_response", c.require_signed_response},
-        {"require_signed_assertion", c.require_signed_assertion},
-        {"allow_idp_initiated", c.allow_idp_initiated},
-        {"clock_skew_seconds", c.clock_skew_seconds},
-        {"allow_sha1", c.allow_sha1},
-        {"min_rsa_bits", c.min_rsa_bits}}},
-      {"provisioning",
-       {{"mode", c.mode},
-        {"default_permissions", c.default_permissions},
-        {"enforced_domains", c.enforced_domains},
-        {"attribute_policy", c.attribute_policy},
-        {"default_attribute_policy", c.default_attribute_policy}}},
-      {"relay_state_allow_list", c.relay_state_allow_list}};
+  json sp = {{"entity_id", c.sp_entity_id}, {"acs_url", c.acs_url}};
+  if (!c.sp_signing_key_file.empty()) {
+    sp["signing_key_file"] = c.sp_signing_key_file;
+    sp["signing_certificate_pem"] = c.sp_signing_certificate_pem;
+  }
+  json doc = {{"name", c.name},
+              {"profile", c.profile},
+              {"sp", sp},
+              {"idp", idp},
+              {"security",
+               {{"require_signed_response", c.require_signed_response},
+                {"require_signed_assertion", c.require_signed_assertion},
+                {"allow_idp_initiated", c.allow_idp_initiated},
+                {"clock_skew_seconds", c.clock_skew_seconds},
+                {"allow_sha1", c.allow_sha1},
+                {"min_rsa_bits", c.min_rsa_bits}}},
+              {"provisioning",
+               {{"mode", c.mode},
+                {"default_permissions", c.default_permissions},
+                {"enforced_domains", c.enforced_domains},
+                {"attribute_policy", c.attribute_policy},
+                {"default_attribute_policy", c.default_attribute_policy}}},
+              {"relay_state_allow_list", c.relay_state_allow_list}};
   if (c.rules_json) doc["rules"] = json::parse(*c.rules_json, nullptr, false);
   return doc.dump();
 }
@@ -333,7 +374,8 @@ std::string ToStoredJson(const ConnectionConfig& c) {
 Result<ConnectionConfig> FromStoredJson(std::string_view text, std::string_view label) {
   json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded()) {
-    return Status::Error(errors::kProvisioningBadConnection, std::string(label) + ": stored JSON is corrupt");
+    return Status::Error(errors::kProvisioningBadConnection,
+                         std::string(label) + ": stored JSON is corrupt");
   }
   return ParseConfig(doc, Reader(std::string(label)), "");
 }
@@ -354,9 +396,8 @@ Result<Connection> Connection::Load(ConnectionConfig config) {
   Result<Trust> trust = LoadTrust(source, key_policy);
   if (!trust.ok()) return trust.status();
 
-  Result<rules::RuleSet> rules = config.rules_json
-                                     ? rules::LoadRules(*config.rules_json, "$.rules")
-                                     : rules::LoadProfile(config.profile);
+  Result<rules::RuleSet> rules = config.rules_json ? rules::LoadRules(*config.rules_json, "$.rules")
+                                                   : rules::LoadProfile(config.profile);
   if (!rules.ok()) return rules.status();
 
   dsig::VerifyOptions verify_options;
@@ -370,6 +411,17 @@ Result<Connection> Connection::Load(ConnectionConfig config) {
   settings.signature_policy.require_signed_assertion = config.require_signed_assertion;
 
   Connection c;
+  if (!config.sp_signing_key_file.empty()) {
+    std::optional<std::string> key_pem = ReadText(config.sp_signing_key_file);
+    if (!key_pem) {
+      return Status::Error(errors::kSignatureSpKey,
+                           "$.sp.signing_key_file: cannot read " + config.sp_signing_key_file);
+    }
+    Result<dsig::RequestSigner> signer = dsig::RequestSigner::Load(
+        *key_pem, config.sp_signing_certificate_pem, "$.sp.signing_key_file");
+    if (!signer.ok()) return signer.status();
+    c.request_signer_ = std::make_shared<const dsig::RequestSigner>(std::move(signer).value());
+  }
   c.sso_url_ = config.idp_sso_url;
   if (c.sso_url_.empty() && trust->metadata) {
     c.sso_url_ = trust->metadata->SsoUrl(saml::kHttpRedirectBinding);

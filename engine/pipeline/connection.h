@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/base/status.h"
+#include "engine/dsig/request_signer.h"
 #include "engine/pipeline/verify.h"
 
 namespace claimgate::rules {
@@ -24,6 +25,11 @@ struct ConnectionConfig {
   std::string profile;  // flex | frontline | console | sendgrid | custom
   std::string sp_entity_id;
   std::string acs_url;
+  // SP signing key (optional; both or neither): AuthnRequests are signed (HTTP-Redirect SigAlg +
+  // Signature) and the certificate is published in the SP metadata. The private key stays in its
+  // file (an absolute path is stored, never the key); the certificate is embedded.
+  std::string sp_signing_key_file;
+  std::string sp_signing_certificate_pem;
   // IdP: metadata, or entity ID + SSO URL + certificates (PEM texts).
   std::optional<std::string> idp_metadata_xml;
   std::string idp_entity_id;
@@ -69,6 +75,8 @@ class Connection {
   const rules::RuleSet& rules() const { return *rules_; }
   // The IdP's HTTP-Redirect SSO URL ("" when none).
   const std::string& sso_url() const { return sso_url_; }
+  // The SP's AuthnRequest signer; nullptr when the connection has no SP key.
+  const dsig::RequestSigner* request_signer() const { return request_signer_.get(); }
 
  private:
   Connection() = default;
@@ -76,6 +84,7 @@ class Connection {
   std::shared_ptr<const ResponseVerifier> verifier_;
   std::shared_ptr<const rules::RuleSet> rules_;
   std::string sso_url_;
+  std::shared_ptr<const dsig::RequestSigner> request_signer_;
 };
 
 // Default provisioning mode of each built-in profile (DESIGN.md profile table).

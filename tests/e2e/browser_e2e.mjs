@@ -13,6 +13,9 @@
 // that merely looks right cannot pass. The test starts and stops its own servers and checks that
 // none is left running.
 //
+// Along the way: the IdP is configured from claimgate's SP metadata, claimgate signs its
+// AuthnRequests and SimpleSAMLphp verifies them (and refuses an altered or missing signature).
+//
 // Usage: node browser_e2e.mjs --claimgate BUILD/claimgate [--out DIR] [--keep]
 //   --out DIR   where the screenshots go (default: the temporary directory, removed on success)
 //   --keep      keep the temporary directory (configs, logs, database) even on success
@@ -231,10 +234,18 @@ async function main() {
     const spPort = await freePort();
     const spBase = `http://127.0.0.1:${spPort}`;
     writeFileSync(path.join(dir, 'idp-metadata.xml'), idp.metadataXml);
+    // The SP's own key: claimgate signs its AuthnRequests, and the IdP (which learns the
+    // certificate from claimgate's SP metadata, AuthnRequestsSigned="true") refuses unsigned ones.
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2',
+      '-subj', '/CN=claimgate e2e SP', '-keyout', path.join(dir, 'sp.key'), '-out', path.join(dir, 'sp.pem')],
+    { stdio: 'ignore' });
     const connection = {
       name: CONNECTION,
       profile: 'flex',
-      sp: { entity_id: `${spBase}/saml/${CONNECTION}`, acs_url: `${spBase}/saml/${CONNECTION}/acs` },
+      sp: {
+        entity_id: `${spBase}/saml/${CONNECTION}`, acs_url: `${spBase}/saml/${CONNECTION}/acs`,
+        signing_key_file: 'sp.key', signing_certificate_file: 'sp.pem',
+      },
       idp: { metadata_file: 'idp-metadata.xml' },
       security: { require_signed_assertion: true, allow_idp_initiated: true, clock_skew_seconds: 120 },
       provisioning: {
@@ -253,6 +264,27 @@ async function main() {
     await sp.serve(spPort, path.join(dir, 'admin-token'));
     const served = await (await fetch(`${spBase}/saml/${CONNECTION}/metadata`)).text();
     check(served === spMetadata, 'GET /saml/acme/metadata serves what `claimgate sp-metadata` prints');
+    check(spMetadata.includes('AuthnRequestsSigned="true"') && spMetadata.includes('<md:KeyDescriptor use="signing">'),
+      'the SP metadata announces signed AuthnRequests with the SP certificate');
+
+    // The signed redirect, checked by the IdP: a flipped signature byte is refused there.
+    const start = await fetch(`${spBase}/saml/${CONNECTION}/login`, { redirect: 'manual' });
+    const location = start.headers.get('location') || '';
+    check(start.status === 302 && /[?&]SigAlg=[^&]+&Signature=[^&]+$/.test(location),
+      'GET /saml/acme/login redirects with SigAlg and Signature', location.slice(0, 200));
+    const sigAt = location.indexOf('&Signature=') + '&Signature='.length;
+    const flipped = location.slice(0, sigAt) + (location[sigAt] === 'A' ? 'B' : 'A') + location.slice(sigAt + 1);
+    const forged = await fetch(flipped, { redirect: 'manual' });
+    const forgedText = await forged.text();
+    // (SimpleSAMLphp 1.19 answers its error page with status 200: the text is what tells.)
+    check(forgedText.includes('Unable to validate signature on query string'),
+      'the IdP refuses the AuthnRequest when its signature is altered', `${forged.status} ${forgedText.slice(0, 300)}`);
+    const noSig = await (await fetch(location.slice(0, location.indexOf('&SigAlg=')), { redirect: 'manual' })).text();
+    check(noSig.includes('no signature found on message'), 'the IdP refuses the AuthnRequest without its signature',
+      noSig.slice(0, 300));
+    const genuine = await fetch(location, { redirect: 'manual' });
+    check(genuine.status === 302 && !(await genuine.text()).includes('Unhandled exception'),
+      'the IdP takes the genuine signed AuthnRequest (on to its login)', String(genuine.status));
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
