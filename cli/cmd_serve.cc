@@ -23,6 +23,7 @@ struct ServeArgs {
   std::string public_url;
   std::string admin_token_file;
   std::size_t threads = 8;
+  std::size_t max_queued = 64;
   bool log_json = false;
   std::string connection;
   std::string relay_state;
@@ -105,6 +106,7 @@ int Serve(const CliContext& ctx, const ServeArgs& a) {
   }
   o.public_url = a.public_url;
   o.threads = a.threads == 0 ? 1 : a.threads;
+  o.max_queued = a.max_queued == 0 ? 1 : a.max_queued;
   o.log_json = a.log_json;
   Status s = server::Serve(o);
   if (!s.ok()) {
@@ -156,6 +158,9 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
                     "File whose first line is the admin bearer token (16+ characters); "
                     "without it there is no admin route at all");
   serve->add_option("--threads", a->threads, "Worker threads (default 8)");
+  serve->add_option("--max-queued", a->max_queued,
+                    "Accepted connections that may wait for a worker (default 64); beyond that "
+                    "new connections wait in the kernel's listen backlog");
   serve->add_flag("--log-json", a->log_json, "One JSON object per log line");
   serve->callback([&ctx, a] { ctx.exit_code = Serve(ctx, *a); });
 

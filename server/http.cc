@@ -16,10 +16,22 @@
 
 #include "server/app.h"
 #include "server/responses.h"
+#include "server/work_pool.h"
 
 namespace claimgate::server {
 
 namespace {
+
+// httplib's task queue interface over WorkPool (bounded; see work_pool.h).
+class BoundedQueue : public httplib::TaskQueue {
+ public:
+  BoundedQueue(std::size_t threads, std::size_t max_queued) : pool_(threads, max_queued) {}
+  void enqueue(std::function<void()> fn) override { pool_.Enqueue(std::move(fn)); }
+  void shutdown() override { pool_.Shutdown(); }
+
+ private:
+  WorkPool pool_;
+};
 
 // Every response carries these: nothing may be framed, sniffed, cached, referred or loaded from
 // elsewhere; the pages' only style is inline.
@@ -100,7 +112,8 @@ std::thread StopOnSignal(httplib::Server& server) {
 
 void Configure(httplib::Server& server, App& app, const ServeOptions& o) {
   const std::size_t threads = o.threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  const std::size_t max_queued = o.max_queued;
+  server.new_task_queue = [threads, max_queued] { return new BoundedQueue(threads, max_queued); };
   server.set_payload_max_length(o.max_body_bytes);
   // Headers and body go out in separate writes: without TCP_NODELAY, Nagle plus the client's
   // delayed ACK add 40 ms to every response.

@@ -21,6 +21,8 @@ struct ServeOptions {
   int read_timeout_s = 10;
   int write_timeout_s = 10;
   std::size_t threads = 8;
+  // Accepted connections that may wait for a worker; beyond that the accept loop waits.
+  std::size_t max_queued = 64;
   bool log_json = false;
 };
 
