@@ -301,6 +301,12 @@ Result<ConnectionConfig> ParseConfig(const json& doc, const Reader& r, const std
   if (Status st = ReadSecurity(r, doc, &c); !st.ok()) return st;
   if (Status st = ReadRules(r, doc, dir, &c); !st.ok()) return st;
   if (Status st = ReadProvisioning(r, doc, &c); !st.ok()) return st;
+  // IdP-initiated sign-on is off unless asked for (SECURITY.md F06: an unsolicited response can
+  // be pushed into a victim's browser), except where the product signs in only that way
+  // (jit-idp-initiated, SendGrid's model).
+  if (!doc.contains("security") || !doc["security"].contains("allow_idp_initiated")) {
+    c.allow_idp_initiated = c.mode == "jit-idp-initiated";
+  }
   if (Status st = r.Strings(doc, "$", "relay_state_allow_list", &c.relay_state_allow_list);
       !st.ok()) {
     return st;

@@ -38,7 +38,7 @@ struct ConnectionConfig {
   // security
   bool require_signed_response = false;
   bool require_signed_assertion = false;
-  bool allow_idp_initiated = true;
+  bool allow_idp_initiated = false;  // absent from the file: true only for jit-idp-initiated
   int clock_skew_seconds = 120;
   bool allow_sha1 = false;
   std::size_t min_rsa_bits = 2048;

@@ -85,6 +85,32 @@ BOOST_AUTO_TEST_CASE(stored_form_round_trips_and_embeds_files) {
              "http://www.okta.com/exkexample");
 }
 
+BOOST_AUTO_TEST_CASE(idp_initiated_is_off_unless_asked_for_or_the_mode_needs_it) {
+  // SECURITY.md F06: an unsolicited response can be pushed into a victim's browser.
+  cg::Result<cg::pipeline::ConnectionConfig> flex = ReadJson(Base(""));
+  BOOST_REQUIRE(flex.ok());
+  BOOST_CHECK(!flex->allow_idp_initiated);
+  cg::Result<cg::pipeline::ConnectionConfig> asked =
+      ReadJson(Base(R"(, "security": {"allow_idp_initiated": true})"));
+  BOOST_REQUIRE(asked.ok());
+  BOOST_CHECK(asked->allow_idp_initiated);
+  // SendGrid's model signs in only IdP-initiated: on by default, still refusable.
+  cg::Result<cg::pipeline::ConnectionConfig> sendgrid =
+      ReadJson(Base(R"(, "provisioning": {"mode": "jit-idp-initiated"})"));
+  BOOST_REQUIRE(sendgrid.ok());
+  BOOST_CHECK(sendgrid->allow_idp_initiated);
+  cg::Result<cg::pipeline::ConnectionConfig> refused = ReadJson(
+      Base(R"(, "provisioning": {"mode": "jit-idp-initiated"},
+               "security": {"allow_idp_initiated": false})"));
+  BOOST_REQUIRE(refused.ok());
+  BOOST_CHECK(!refused->allow_idp_initiated);
+  // The stored form keeps the decision explicit, whatever later defaults become.
+  cg::Result<cg::pipeline::ConnectionConfig> back =
+      cg::pipeline::FromStoredJson(cg::pipeline::ToStoredJson(*sendgrid), "stored");
+  BOOST_REQUIRE(back.ok());
+  BOOST_CHECK(back->allow_idp_initiated);
+}
+
 BOOST_AUTO_TEST_CASE(certificates_need_an_entity_id) {
   const std::string sp = R"({"name": "c", "profile": "console",
       "sp": {"entity_id": "e", "acs_url": "https://sp.example/acs"}, )";
