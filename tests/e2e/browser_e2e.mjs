@@ -3,7 +3,8 @@
 // all on loopback ports of this machine. Scenarios:
 //   1. SP-initiated: /saml/acme/login → the IdP's login form → the ACS page shows the mapped worker
 //      attributes and the user is created;
-//   2. IdP-initiated sign-on into the same connection (the IdP session of 1 is reused);
+//   2. IdP-initiated sign-on into the same connection (the IdP session of 1 is reused; the IdP
+//      signs the Response as well as the Assertion);
 //   3. the IdP changes the user's attributes: a fresh login updates the stored user;
 //   4. /admin with the bearer token lists the user and exactly the three audit rows; a screenshot
 //      is taken and its pixels are checked (three green "accepted" rows, no red one);
@@ -325,11 +326,33 @@ async function main() {
     check(JSON.stringify(user.attributes.roles) === '["agent","supervisor"]', 'the stored user has the mapped roles', JSON.stringify(user));
 
     // 2. IdP-initiated sign-on, in the same browser: the IdP session of 1 signs in without a form.
-    console.log('# 2. IdP-initiated sign-on');
-    await Promise.all([
+    // This time the IdP signs the Response too: both signatures are verified.
+    console.log('# 2. IdP-initiated sign-on (Response and Assertion signed)');
+    idp.setSignResponse(true);
+    const [post] = await Promise.all([
+      page.waitForRequest((q) => q.url() === `${spBase}/saml/${CONNECTION}/acs` && q.method() === 'POST', { timeout: 20000 }),
       page.waitForURL(`${spBase}/saml/${CONNECTION}/acs`, { timeout: 20000 }),
       page.goto(idp.unsolicitedUrl(connection.sp.entity_id)),
     ]);
+    idp.setSignResponse(false);
+    const posted = Buffer.from(new URLSearchParams(post.postData()).get('SAMLResponse'), 'base64').toString('utf8');
+    check((posted.match(/<ds:Signature[ >]/g) || []).length === 2 && !posted.includes('InResponseTo='),
+      'the IdP posted an unsolicited response with two signatures (Response and Assertion)');
+    // The same bytes, offline: xmlsec1 (the reference verifier) and `claimgate verify` agree.
+    const postedFile = path.join(dir, 'idp-initiated-response.xml');
+    writeFileSync(postedFile, posted);
+    let xmlsecOk = true;
+    try {
+      execFileSync('xmlsec1', ['--verify', '--pubkey-cert-pem', path.join(idp.dir, 'cert/idp.pem'),
+        '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:protocol:Response',
+        '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:assertion:Assertion', postedFile], { stdio: 'ignore' });
+    } catch { xmlsecOk = false; }
+    check(xmlsecOk, 'xmlsec1 verifies the Response signature of the real IdP');
+    const offline = JSON.parse(execFileSync(sp.bin, ['verify', '--idp-metadata', path.join(dir, 'idp-metadata.xml'),
+      '--sp-entity-id', connection.sp.entity_id, '--acs-url', connection.sp.acs_url,
+      '--require-signed-response', '--require-signed-assertion', postedFile], { encoding: 'utf8' }));
+    check(offline.decision === 'accepted' && offline.signed.response && offline.signed.assertion,
+      '`claimgate verify` accepts it offline with both signatures required', JSON.stringify(offline).slice(0, 300));
     await page.waitForSelector('h1');
     title = await page.textContent('h1');
     check(title === 'Signed in', 'an unsolicited response from the IdP is accepted (allow_idp_initiated)', await page.textContent('body'));

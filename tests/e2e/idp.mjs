@@ -67,6 +67,24 @@ ${entries.join('\n')}
     writeFileSync(path.join(this.configDir, 'authsources.php'), text);
   }
 
+  // Whether the IdP signs the Response as well as the Assertion (it always signs the Assertion).
+  // Takes effect at the next request: the hosted metadata is read on every request.
+  setSignResponse(signResponse) {
+    writeFileSync(path.join(this.configDir, 'metadata/saml20-idp-hosted.php'), `<?php
+$metadata['__DYNAMIC:1__'] = [
+  'host' => '__DEFAULT__',
+  'privatekey' => 'idp.key',
+  'certificate' => 'idp.pem',
+  'auth' => 'claimgate-users',
+  'signature.algorithm' => 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+  'saml20.sign.assertion' => true,
+  'saml20.sign.response' => ${signResponse ? 'true' : 'false'},
+  'simplesaml.nameidattribute' => 'email',
+  'attributes.NameFormat' => 'urn:oasis:names:tc:SAML:2.0:attrname-format:basic',
+];
+`);
+  }
+
   // Writes the configuration, the key and apache's config; does not start anything.
   configure({ signResponse = false } = {}) {
     const d = this.dir;
@@ -111,19 +129,7 @@ $config = [
   ],
 ];
 `);
-    writeFileSync(path.join(this.configDir, 'metadata/saml20-idp-hosted.php'), `<?php
-$metadata['__DYNAMIC:1__'] = [
-  'host' => '__DEFAULT__',
-  'privatekey' => 'idp.key',
-  'certificate' => 'idp.pem',
-  'auth' => 'claimgate-users',
-  'signature.algorithm' => 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
-  'saml20.sign.assertion' => true,
-  'saml20.sign.response' => ${signResponse ? 'true' : 'false'},
-  'simplesaml.nameidattribute' => 'email',
-  'attributes.NameFormat' => 'urn:oasis:names:tc:SAML:2.0:attrname-format:basic',
-];
-`);
+    this.setSignResponse(signResponse);
     // Replaced by the SP's metadata once claimgate has the connection.
     writeFileSync(this.spMetadataFile, '<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"/>\n');
     this.setUsers({});
