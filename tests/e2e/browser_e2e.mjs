@@ -459,6 +459,8 @@ async function main() {
     const left = [sp.proc?.pid, idp.proc?.pid].filter((pid) => pid && alive(pid));
     const apachePid = (() => { try { return Number(readFileSync(path.join(idp.dir, 'run/httpd.pid'), 'utf8')); } catch { return 0; } })();
     if (apachePid && alive(apachePid)) left.push(apachePid);
+    // apache runs in a process group of its own: no worker of it may outlive the parent.
+    if (idp.proc?.pid && alive(-idp.proc.pid)) left.push(`apache process group ${idp.proc.pid}`);
     check(left.length === 0, 'no server is left running', left.join(' '));
     if (ok && !args.keep && out !== dir) rmSync(dir, { recursive: true, force: true });
     else if (ok && !args.keep) {
