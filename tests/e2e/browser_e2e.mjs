@@ -194,6 +194,297 @@ function colourBands(img, rgb, minRun = 4) {
 
 // --- the test -------------------------------------------------------------------------------------
 
+// SimpleSAMLphp with its user store; its metadata is what the connection trusts.
+async function startIdp(t) {
+  const { idp } = t;
+  mkdirSync(idp.dir);
+  idp.configure();
+  const ada = {
+    password: 'correct-horse-' + randomBytes(4).toString('hex'),
+    attributes: {
+      uid: ['ada'],
+      email: ['Ada@Acme.example'],
+      displayName: ['Ada Lovelace'],
+      roles: ['agent, supervisor, astronaut'],
+      image_url: ['https://img.acme.example/ada.png'],
+      department: ['Analytical Engines'],
+    },
+  };
+  idp.setUsers({ ada });
+  await idp.start((text) => process.stderr.write(text));
+  check(idp.metadataXml.includes(idp.entityId), 'SimpleSAMLphp serves its IdP metadata');
+  t.ada = ada;
+}
+
+// The connection (the IdP's metadata as published, the flex profile, an SP signing key),
+// the SP metadata handed to the IdP, and `claimgate serve` with an admin token.
+async function startSp(t) {
+  const { dir, idp, sp } = t;
+  const spPort = await freePort();
+  const spBase = `http://127.0.0.1:${spPort}`;
+  writeFileSync(path.join(dir, 'idp-metadata.xml'), idp.metadataXml);
+  // The SP's own key: claimgate signs its AuthnRequests, and the IdP (which learns the
+  // certificate from claimgate's SP metadata, AuthnRequestsSigned="true") refuses unsigned ones.
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2',
+    '-subj', '/CN=claimgate e2e SP', '-keyout', path.join(dir, 'sp.key'), '-out', path.join(dir, 'sp.pem')],
+  { stdio: 'ignore' });
+  const connection = {
+    name: CONNECTION,
+    profile: 'flex',
+    sp: {
+      entity_id: `${spBase}/saml/${CONNECTION}`, acs_url: `${spBase}/saml/${CONNECTION}/acs`,
+      signing_key_file: 'sp.key', signing_certificate_file: 'sp.pem',
+    },
+    idp: { metadata_file: 'idp-metadata.xml' },
+    security: { require_signed_assertion: true, allow_idp_initiated: true, clock_skew_seconds: 120 },
+    provisioning: {
+      mode: 'jit', default_permissions: ['agent'], enforced_domains: ['acme.example'],
+      attribute_policy: { roles: 'always', image_url: 'on_create' },
+    },
+    relay_state_allow_list: [`${spBase}/healthz`],
+  };
+  writeFileSync(path.join(dir, 'connection.json'), JSON.stringify(connection, null, 2));
+  sp.cli(['connection', 'add', path.join(dir, 'connection.json')]);
+  // The IdP learns about the SP from the SP metadata claimgate prints.
+  const spMetadata = sp.cli(['sp-metadata', '--connection', CONNECTION]);
+  writeFileSync(idp.spMetadataFile, spMetadata);
+  const token = randomBytes(24).toString('hex');
+  writeFileSync(path.join(dir, 'admin-token'), token + '\n', { mode: 0o600 });
+  await sp.serve(spPort, path.join(dir, 'admin-token'));
+  const served = await (await fetch(`${spBase}/saml/${CONNECTION}/metadata`)).text();
+  check(served === spMetadata, 'GET /saml/acme/metadata serves what `claimgate sp-metadata` prints');
+  check(spMetadata.includes('AuthnRequestsSigned="true"') && spMetadata.includes('<md:KeyDescriptor use="signing">'),
+    'the SP metadata announces signed AuthnRequests with the SP certificate');
+  Object.assign(t, { spBase, connection, token });
+}
+
+// The signed redirect, checked by the IdP: an altered or missing signature is refused there.
+async function signedRequests(t) {
+  const { idp, spBase } = t;
+  const start = await fetch(`${spBase}/saml/${CONNECTION}/login`, { redirect: 'manual' });
+  const location = start.headers.get('location') || '';
+  check(start.status === 302 && /[?&]SigAlg=[^&]+&Signature=[^&]+$/.test(location),
+    'GET /saml/acme/login redirects with SigAlg and Signature', location.slice(0, 200));
+  const sigAt = location.indexOf('&Signature=') + '&Signature='.length;
+  const flipped = location.slice(0, sigAt) + (location[sigAt] === 'A' ? 'B' : 'A') + location.slice(sigAt + 1);
+  const forged = await fetch(flipped, { redirect: 'manual' });
+  const forgedText = await forged.text();
+  // (SimpleSAMLphp 1.19 answers its error page with status 200: the text is what tells.)
+  check(forgedText.includes('Unable to validate signature on query string'),
+    'the IdP refuses the AuthnRequest when its signature is altered', `${forged.status} ${forgedText.slice(0, 300)}`);
+  const noSig = await (await fetch(location.slice(0, location.indexOf('&SigAlg=')), { redirect: 'manual' })).text();
+  check(noSig.includes('no signature found on message'), 'the IdP refuses the AuthnRequest without its signature',
+    noSig.slice(0, 300));
+  const genuine = await fetch(location, { redirect: 'manual' });
+  check(genuine.status === 302 && !(await genuine.text()).includes('Unhandled exception'),
+    'the IdP takes the genuine signed AuthnRequest (on to its login)', String(genuine.status));
+}
+
+// Headless Debian chromium; every claimgate page the first tab loads is recorded.
+async function openBrowser(t) {
+  const { spBase } = t;
+  const browser = await t.chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage'],
+  });
+  t.browser = browser;  // closed by tearDown even if a later line of this step fails
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const seenStatuses = [];
+  page.on('response', (r) => { if (r.url().startsWith(`${spBase}/saml/`)) seenStatuses.push(`${r.status()} ${r.url().split('?')[0]}`); });
+  Object.assign(t, { context, page, seenStatuses });
+}
+
+// 1. SP-initiated sign-on.
+async function spInitiated(t) {
+  const { idp, sp, spBase, ada, page } = t;
+  console.log('# 1. SP-initiated sign-on');
+  await page.goto(`${spBase}/saml/${CONNECTION}/login`);
+  check(page.url().startsWith(`${idp.base}/`), 'GET /saml/acme/login redirects the browser to the IdP', page.url());
+  await page.fill('input[name="username"]', 'ada');
+  await page.fill('input[name="password"]', ada.password);
+  await Promise.all([
+    page.waitForURL(`${spBase}/saml/${CONNECTION}/acs`, { timeout: 20000 }),
+    page.click('button[type="submit"], input[type="submit"], #submit_button'),
+  ]);
+  await page.waitForSelector('h1');
+  let title = await page.textContent('h1');
+  check(title === 'Signed in', 'the IdP posts to the ACS and the sign-in is accepted', `${title}: ${await page.textContent('body')}`);
+  const worker = async () => Object.fromEntries(await page.$$eval('#worker tr', (rows) => rows.slice(1)
+    .map((r) => [r.cells[0].textContent, r.cells[1].textContent])));
+  let w = await worker();
+  check(w.full_name === 'Ada Lovelace', 'the page shows full_name mapped from displayName', JSON.stringify(w));
+  check(w.email === 'ada@acme.example', 'the page shows email, lowercased by the flex profile', JSON.stringify(w));
+  check(w.roles === 'agent, supervisor', 'the page shows roles split, with the unknown role dropped', JSON.stringify(w));
+  check(w.image_url === 'https://img.acme.example/ada.png', 'the page shows image_url', JSON.stringify(w));
+  check(w.department === 'Analytical Engines', 'the page shows department passed through', JSON.stringify(w));
+  check((await page.textContent('body')).includes('(created)'), 'the page says the user was created');
+  let user = JSON.parse(sp.cli(['users', 'show', '--connection', CONNECTION, 'Ada@Acme.example']));
+  check(JSON.stringify(user.permissions) === '["agent"]', 'the stored user has the default permissions', JSON.stringify(user));
+  check(JSON.stringify(user.attributes.roles) === '["agent","supervisor"]', 'the stored user has the mapped roles', JSON.stringify(user));
+}
+
+// 2. IdP-initiated sign-on, in the same browser: the IdP session of 1 signs in without a form.
+// This time the IdP signs the Response too: both signatures are verified.
+async function idpInitiated(t) {
+  const { dir, idp, sp, spBase, connection, page } = t;
+  console.log('# 2. IdP-initiated sign-on (Response and Assertion signed)');
+  idp.setSignResponse(true);
+  const [post] = await Promise.all([
+    page.waitForRequest((q) => q.url() === `${spBase}/saml/${CONNECTION}/acs` && q.method() === 'POST', { timeout: 20000 }),
+    page.waitForURL(`${spBase}/saml/${CONNECTION}/acs`, { timeout: 20000 }),
+    page.goto(idp.unsolicitedUrl(connection.sp.entity_id)),
+  ]);
+  idp.setSignResponse(false);
+  const posted = Buffer.from(new URLSearchParams(post.postData()).get('SAMLResponse'), 'base64').toString('utf8');
+  check((posted.match(/<ds:Signature[ >]/g) || []).length === 2 && !posted.includes('InResponseTo='),
+    'the IdP posted an unsolicited response with two signatures (Response and Assertion)');
+  // The same bytes, offline: xmlsec1 (the reference verifier) and `claimgate verify` agree.
+  const postedFile = path.join(dir, 'idp-initiated-response.xml');
+  writeFileSync(postedFile, posted);
+  let xmlsecOk = true;
+  try {
+    execFileSync('xmlsec1', ['--verify', '--pubkey-cert-pem', path.join(idp.dir, 'cert/idp.pem'),
+      '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:protocol:Response',
+      '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:assertion:Assertion', postedFile], { stdio: 'ignore' });
+  } catch { xmlsecOk = false; }
+  check(xmlsecOk, 'xmlsec1 verifies the Response signature of the real IdP');
+  const offline = JSON.parse(execFileSync(sp.bin, ['verify', '--idp-metadata', path.join(dir, 'idp-metadata.xml'),
+    '--sp-entity-id', connection.sp.entity_id, '--acs-url', connection.sp.acs_url,
+    '--require-signed-response', '--require-signed-assertion', postedFile], { encoding: 'utf8' }));
+  check(offline.decision === 'accepted' && offline.signed.response && offline.signed.assertion,
+    '`claimgate verify` accepts it offline with both signatures required', JSON.stringify(offline).slice(0, 300));
+  await page.waitForSelector('h1');
+  const title = await page.textContent('h1');
+  check(title === 'Signed in', 'an unsolicited response from the IdP is accepted (allow_idp_initiated)', await page.textContent('body'));
+  check((await page.textContent('body')).includes('(unchanged)'), 'the second login leaves the user unchanged');
+}
+
+// 3. The IdP changes the user's attributes; a fresh browser session logs in again.
+async function attributeChange(t) {
+  const { idp, sp, spBase, ada, browser } = t;
+  console.log('# 3. a changed attribute updates the user');
+  ada.attributes.displayName = ['Ada King, Countess of Lovelace'];
+  ada.attributes.roles = ['admin,agent'];
+  ada.attributes.image_url = ['https://img.acme.example/ada-2.png'];
+  idp.setUsers({ ada });
+  const context2 = await browser.newContext();
+  const page2 = await context2.newPage();
+  await page2.goto(`${spBase}/saml/${CONNECTION}/login?relay_state=${encodeURIComponent(`${spBase}/healthz`)}`);
+  await page2.fill('input[name="username"]', 'ada');
+  await page2.fill('input[name="password"]', ada.password);
+  await Promise.all([
+    page2.waitForURL(`${spBase}/healthz`, { timeout: 20000 }),
+    page2.click('button[type="submit"], input[type="submit"], #submit_button'),
+  ]);
+  check(page2.url() === `${spBase}/healthz`, 'the accepted login redirects to the allow-listed RelayState', page2.url());
+  const user = JSON.parse(sp.cli(['users', 'show', '--connection', CONNECTION, 'Ada@Acme.example']));
+  check(user.attributes.full_name[0] === 'Ada King, Countess of Lovelace', 'the stored full_name follows the IdP', JSON.stringify(user));
+  check(JSON.stringify(user.attributes.roles) === '["admin","agent"]', 'the stored roles follow the IdP (policy always)', JSON.stringify(user));
+  check(user.attributes.image_url[0] === 'https://img.acme.example/ada.png', 'image_url is kept (policy on_create)', JSON.stringify(user));
+  await context2.close();
+}
+
+// 4. The admin page with the token: the DOM, the screenshot's pixels and the audit chain.
+async function adminView(t) {
+  const { out, sp, spBase, token, browser, seenStatuses } = t;
+  console.log('# 4. the admin page');
+  const denied = await fetch(`${spBase}/admin`);
+  check(denied.status === 401, '/admin without the token is refused with 401', String(denied.status));
+  const admin = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    extraHTTPHeaders: { Authorization: `Bearer ${token}` },
+  });
+  const adminPage = await admin.newPage();
+  const r = await adminPage.goto(`${spBase}/admin?connection=${CONNECTION}`);
+  check(r.status() === 200, '/admin with the token answers 200', String(r.status()));
+  const users = await adminPage.$$eval('#users tr', (rows) => rows.slice(1).map((row) => [...row.cells].map((c) => c.textContent)));
+  check(users.length === 1 && users[0][1] === 'Ada@Acme.example', 'the admin page lists the one provisioned user', JSON.stringify(users));
+  const audit = await adminPage.$$eval('#audit tr', (rows) => rows.slice(1).map((row) => [...row.cells].map((c) => c.textContent)));
+  check(audit.length === 3, 'the admin page lists exactly three audit rows', JSON.stringify(audit));
+  check(audit.every((row) => row[3] === 'login' && row[4] === 'accepted' && row[6] === 'Ada@Acme.example'),
+    'the three rows are accepted logins of ada', JSON.stringify(audit));
+  const shot = path.join(out, 'admin.png');
+  await adminPage.screenshot({ path: shot, fullPage: true });
+  const img = readPng(readFileSync(shot));
+  check(img.width === 1280 && img.height >= 200, 'the screenshot has the viewport width', `${img.width}x${img.height}`);
+  const green = colourBands(img, [0xd4, 0xf7, 0xd4]);
+  const red = colourBands(img, [0xf9, 0xd0, 0xd0]);
+  check(green.length === 3, 'the screenshot shows three green "accepted" rows', `bands at y=${green}`);
+  check(red.length === 0, 'the screenshot shows no red row', `bands at y=${red}`);
+  const verify = JSON.parse(sp.cli(['audit', 'verify', '--json']));
+  check(verify.ok === true && verify.rows === 3, '`claimgate audit verify`: the chain holds the three rows', JSON.stringify(verify));
+  const bad = seenStatuses.filter((s) => !/^(200|302|303) /.test(s));
+  check(bad.length === 0, 'no claimgate page the browser loaded answered an error', bad.join(', '));
+  Object.assign(t, { admin, adminPage });
+}
+
+// 5. A user the IdP vouches for but outside the connection's enforced domains is refused: the
+// page names the code only, the admin page shows a red row, nobody is provisioned.
+async function refusal(t) {
+  const { out, idp, sp, spBase, ada, browser, adminPage } = t;
+  console.log('# 5. a refused sign-in');
+  idp.setUsers({ ada, mallory: { password: 'mallory-pw', attributes: {
+    uid: ['mallory'], email: ['mallory@evil.example'], displayName: ['Mallory'], roles: ['admin'] } } });
+  const context3 = await browser.newContext();
+  const page3 = await context3.newPage();
+  await page3.goto(`${spBase}/saml/${CONNECTION}/login`);
+  await page3.fill('input[name="username"]', 'mallory');
+  await page3.fill('input[name="password"]', 'mallory-pw');
+  const [refusal] = await Promise.all([
+    page3.waitForResponse(`${spBase}/saml/${CONNECTION}/acs`, { timeout: 20000 }),
+    page3.click('button[type="submit"], input[type="submit"], #submit_button'),
+  ]);
+  check(refusal.status() === 403, 'the ACS answers 403', String(refusal.status()));
+  await page3.waitForSelector('h1');
+  const refusedText = await page3.textContent('body');
+  check((await page3.textContent('h1')) === 'Sign-in refused' && refusedText.includes('provisioning.domain_not_allowed'),
+    'the page names the refusal code and nothing more', refusedText);
+  check(!refusedText.includes('evil.example'), 'the refusal page does not echo the claims', refusedText);
+  await context3.close();
+  await adminPage.reload();
+  const audit2 = await adminPage.$$eval('#audit tr', (rows) => rows.slice(1).map((row) => [...row.cells].map((c) => c.textContent)));
+  check(audit2.length === 4 && audit2[3][4] === 'rejected' && audit2[3][5] === 'provisioning.domain_not_allowed',
+    'the admin page adds the rejected row with its code', JSON.stringify(audit2));
+  const shot2 = path.join(out, 'admin-after-refusal.png');
+  await adminPage.screenshot({ path: shot2, fullPage: true });
+  const img2 = readPng(readFileSync(shot2));
+  check(colourBands(img2, [0xd4, 0xf7, 0xd4]).length === 3 && colourBands(img2, [0xf9, 0xd0, 0xd0]).length === 1,
+    'the second screenshot shows three green rows and one red row');
+  const listed = sp.cli(['users', 'list', '--connection', CONNECTION]);
+  check(!listed.includes('mallory'), 'the refused user was not provisioned', listed);
+  const verify = JSON.parse(sp.cli(['audit', 'verify', '--json']));
+  check(verify.ok === true && verify.rows === 4, '`claimgate audit verify`: four rows, chain intact', JSON.stringify(verify));
+  await t.admin.close();
+  await t.context.close();
+}
+
+// Stops everything the test started and checks that nothing is left; keeps the files on failure.
+async function tearDown(t, ok, keep) {
+  const { dir, out, idp, sp, browser } = t;
+  if (browser) await browser.close();
+  const how = await sp.stop();
+  await idp.stop();
+  if (!ok) {
+    console.log(`# claimgate serve output:\n${sp.output.slice(-4000)}`);
+    console.log(`# IdP logs:\n${idp.logs()}`);
+  }
+  if (how) check(how.code === 0, 'claimgate serve stops cleanly on SIGTERM', JSON.stringify(how));
+  const left = [sp.proc?.pid, idp.proc?.pid].filter((pid) => pid && alive(pid));
+  const apachePid = (() => { try { return Number(readFileSync(path.join(idp.dir, 'run/httpd.pid'), 'utf8')); } catch { return 0; } })();
+  if (apachePid && alive(apachePid)) left.push(apachePid);
+  // apache runs in a process group of its own: no worker of it may outlive the parent.
+  if (idp.proc?.pid && alive(-idp.proc.pid)) left.push(`apache process group ${idp.proc.pid}`);
+  check(left.length === 0, 'no server is left running', left.join(' '));
+  if (ok && !keep && out !== dir) rmSync(dir, { recursive: true, force: true });
+  else if (ok && !keep) {
+    for (const f of ['idp', 'claimgate.db', 'claimgate.db-wal', 'claimgate.db-shm']) rmSync(path.join(dir, f), { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const missing = checkInstalled();
@@ -207,265 +498,23 @@ async function main() {
   chmodSync(dir, 0o711);  // apache's www-data reaches idp/ (its own modes) but cannot list the rest
   const out = args.out ? path.resolve(args.out) : dir;
   mkdirSync(out, { recursive: true });
-  const log = (s) => process.stderr.write(s);
-  const idp = new SimpleSamlPhpIdp(path.join(dir, 'idp'), await freePort());
-  const sp = new Claimgate(args.claimgate, dir);
-  let browser = null;
+  console.log(`# temporary directory ${dir}`);
+  // What the steps share; each step reads what it needs and adds what later steps use.
+  const t = {
+    chromium, dir, out,
+    idp: new SimpleSamlPhpIdp(path.join(dir, 'idp'), await freePort()),
+    sp: new Claimgate(args.claimgate, dir),
+    browser: null,
+  };
   let ok = false;
   try {
-    console.log(`# temporary directory ${dir}`);
-    mkdirSync(idp.dir);
-    idp.configure();
-    const ada = {
-      password: 'correct-horse-' + randomBytes(4).toString('hex'),
-      attributes: {
-        uid: ['ada'],
-        email: ['Ada@Acme.example'],
-        displayName: ['Ada Lovelace'],
-        roles: ['agent, supervisor, astronaut'],
-        image_url: ['https://img.acme.example/ada.png'],
-        department: ['Analytical Engines'],
-      },
-    };
-    idp.setUsers({ ada });
-    await idp.start(log);
-    check(idp.metadataXml.includes(idp.entityId), 'SimpleSAMLphp serves its IdP metadata');
-
-    // The connection: the IdP's metadata as the IdP publishes it, the flex profile.
-    const spPort = await freePort();
-    const spBase = `http://127.0.0.1:${spPort}`;
-    writeFileSync(path.join(dir, 'idp-metadata.xml'), idp.metadataXml);
-    // The SP's own key: claimgate signs its AuthnRequests, and the IdP (which learns the
-    // certificate from claimgate's SP metadata, AuthnRequestsSigned="true") refuses unsigned ones.
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2',
-      '-subj', '/CN=claimgate e2e SP', '-keyout', path.join(dir, 'sp.key'), '-out', path.join(dir, 'sp.pem')],
-    { stdio: 'ignore' });
-    const connection = {
-      name: CONNECTION,
-      profile: 'flex',
-      sp: {
-        entity_id: `${spBase}/saml/${CONNECTION}`, acs_url: `${spBase}/saml/${CONNECTION}/acs`,
-        signing_key_file: 'sp.key', signing_certificate_file: 'sp.pem',
-      },
-      idp: { metadata_file: 'idp-metadata.xml' },
-      security: { require_signed_assertion: true, allow_idp_initiated: true, clock_skew_seconds: 120 },
-      provisioning: {
-        mode: 'jit', default_permissions: ['agent'], enforced_domains: ['acme.example'],
-        attribute_policy: { roles: 'always', image_url: 'on_create' },
-      },
-      relay_state_allow_list: [`${spBase}/healthz`],
-    };
-    writeFileSync(path.join(dir, 'connection.json'), JSON.stringify(connection, null, 2));
-    sp.cli(['connection', 'add', path.join(dir, 'connection.json')]);
-    // The IdP learns about the SP from the SP metadata claimgate prints.
-    const spMetadata = sp.cli(['sp-metadata', '--connection', CONNECTION]);
-    writeFileSync(idp.spMetadataFile, spMetadata);
-    const token = randomBytes(24).toString('hex');
-    writeFileSync(path.join(dir, 'admin-token'), token + '\n', { mode: 0o600 });
-    await sp.serve(spPort, path.join(dir, 'admin-token'));
-    const served = await (await fetch(`${spBase}/saml/${CONNECTION}/metadata`)).text();
-    check(served === spMetadata, 'GET /saml/acme/metadata serves what `claimgate sp-metadata` prints');
-    check(spMetadata.includes('AuthnRequestsSigned="true"') && spMetadata.includes('<md:KeyDescriptor use="signing">'),
-      'the SP metadata announces signed AuthnRequests with the SP certificate');
-
-    // The signed redirect, checked by the IdP: a flipped signature byte is refused there.
-    const start = await fetch(`${spBase}/saml/${CONNECTION}/login`, { redirect: 'manual' });
-    const location = start.headers.get('location') || '';
-    check(start.status === 302 && /[?&]SigAlg=[^&]+&Signature=[^&]+$/.test(location),
-      'GET /saml/acme/login redirects with SigAlg and Signature', location.slice(0, 200));
-    const sigAt = location.indexOf('&Signature=') + '&Signature='.length;
-    const flipped = location.slice(0, sigAt) + (location[sigAt] === 'A' ? 'B' : 'A') + location.slice(sigAt + 1);
-    const forged = await fetch(flipped, { redirect: 'manual' });
-    const forgedText = await forged.text();
-    // (SimpleSAMLphp 1.19 answers its error page with status 200: the text is what tells.)
-    check(forgedText.includes('Unable to validate signature on query string'),
-      'the IdP refuses the AuthnRequest when its signature is altered', `${forged.status} ${forgedText.slice(0, 300)}`);
-    const noSig = await (await fetch(location.slice(0, location.indexOf('&SigAlg=')), { redirect: 'manual' })).text();
-    check(noSig.includes('no signature found on message'), 'the IdP refuses the AuthnRequest without its signature',
-      noSig.slice(0, 300));
-    const genuine = await fetch(location, { redirect: 'manual' });
-    check(genuine.status === 302 && !(await genuine.text()).includes('Unhandled exception'),
-      'the IdP takes the genuine signed AuthnRequest (on to its login)', String(genuine.status));
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--disable-dev-shm-usage'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const seenStatuses = [];
-    page.on('response', (r) => { if (r.url().startsWith(`${spBase}/saml/`)) seenStatuses.push(`${r.status()} ${r.url().split('?')[0]}`); });
-
-    // 1. SP-initiated sign-on.
-    console.log('# 1. SP-initiated sign-on');
-    await page.goto(`${spBase}/saml/${CONNECTION}/login`);
-    check(page.url().startsWith(`${idp.base}/`), 'GET /saml/acme/login redirects the browser to the IdP', page.url());
-    await page.fill('input[name="username"]', 'ada');
-    await page.fill('input[name="password"]', ada.password);
-    await Promise.all([
-      page.waitForURL(`${spBase}/saml/${CONNECTION}/acs`, { timeout: 20000 }),
-      page.click('button[type="submit"], input[type="submit"], #submit_button'),
-    ]);
-    await page.waitForSelector('h1');
-    let title = await page.textContent('h1');
-    check(title === 'Signed in', 'the IdP posts to the ACS and the sign-in is accepted', `${title}: ${await page.textContent('body')}`);
-    const worker = async () => Object.fromEntries(await page.$$eval('#worker tr', (rows) => rows.slice(1)
-      .map((r) => [r.cells[0].textContent, r.cells[1].textContent])));
-    let w = await worker();
-    check(w.full_name === 'Ada Lovelace', 'the page shows full_name mapped from displayName', JSON.stringify(w));
-    check(w.email === 'ada@acme.example', 'the page shows email, lowercased by the flex profile', JSON.stringify(w));
-    check(w.roles === 'agent, supervisor', 'the page shows roles split, with the unknown role dropped', JSON.stringify(w));
-    check(w.image_url === 'https://img.acme.example/ada.png', 'the page shows image_url', JSON.stringify(w));
-    check(w.department === 'Analytical Engines', 'the page shows department passed through', JSON.stringify(w));
-    check((await page.textContent('body')).includes('(created)'), 'the page says the user was created');
-    let user = JSON.parse(sp.cli(['users', 'show', '--connection', CONNECTION, 'Ada@Acme.example']));
-    check(JSON.stringify(user.permissions) === '["agent"]', 'the stored user has the default permissions', JSON.stringify(user));
-    check(JSON.stringify(user.attributes.roles) === '["agent","supervisor"]', 'the stored user has the mapped roles', JSON.stringify(user));
-
-    // 2. IdP-initiated sign-on, in the same browser: the IdP session of 1 signs in without a form.
-    // This time the IdP signs the Response too: both signatures are verified.
-    console.log('# 2. IdP-initiated sign-on (Response and Assertion signed)');
-    idp.setSignResponse(true);
-    const [post] = await Promise.all([
-      page.waitForRequest((q) => q.url() === `${spBase}/saml/${CONNECTION}/acs` && q.method() === 'POST', { timeout: 20000 }),
-      page.waitForURL(`${spBase}/saml/${CONNECTION}/acs`, { timeout: 20000 }),
-      page.goto(idp.unsolicitedUrl(connection.sp.entity_id)),
-    ]);
-    idp.setSignResponse(false);
-    const posted = Buffer.from(new URLSearchParams(post.postData()).get('SAMLResponse'), 'base64').toString('utf8');
-    check((posted.match(/<ds:Signature[ >]/g) || []).length === 2 && !posted.includes('InResponseTo='),
-      'the IdP posted an unsolicited response with two signatures (Response and Assertion)');
-    // The same bytes, offline: xmlsec1 (the reference verifier) and `claimgate verify` agree.
-    const postedFile = path.join(dir, 'idp-initiated-response.xml');
-    writeFileSync(postedFile, posted);
-    let xmlsecOk = true;
-    try {
-      execFileSync('xmlsec1', ['--verify', '--pubkey-cert-pem', path.join(idp.dir, 'cert/idp.pem'),
-        '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:protocol:Response',
-        '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:assertion:Assertion', postedFile], { stdio: 'ignore' });
-    } catch { xmlsecOk = false; }
-    check(xmlsecOk, 'xmlsec1 verifies the Response signature of the real IdP');
-    const offline = JSON.parse(execFileSync(sp.bin, ['verify', '--idp-metadata', path.join(dir, 'idp-metadata.xml'),
-      '--sp-entity-id', connection.sp.entity_id, '--acs-url', connection.sp.acs_url,
-      '--require-signed-response', '--require-signed-assertion', postedFile], { encoding: 'utf8' }));
-    check(offline.decision === 'accepted' && offline.signed.response && offline.signed.assertion,
-      '`claimgate verify` accepts it offline with both signatures required', JSON.stringify(offline).slice(0, 300));
-    await page.waitForSelector('h1');
-    title = await page.textContent('h1');
-    check(title === 'Signed in', 'an unsolicited response from the IdP is accepted (allow_idp_initiated)', await page.textContent('body'));
-    check((await page.textContent('body')).includes('(unchanged)'), 'the second login leaves the user unchanged');
-
-    // 3. The IdP changes the user's attributes; a fresh browser session logs in again.
-    console.log('# 3. a changed attribute updates the user');
-    ada.attributes.displayName = ['Ada King, Countess of Lovelace'];
-    ada.attributes.roles = ['admin,agent'];
-    ada.attributes.image_url = ['https://img.acme.example/ada-2.png'];
-    idp.setUsers({ ada });
-    const context2 = await browser.newContext();
-    const page2 = await context2.newPage();
-    await page2.goto(`${spBase}/saml/${CONNECTION}/login?relay_state=${encodeURIComponent(`${spBase}/healthz`)}`);
-    await page2.fill('input[name="username"]', 'ada');
-    await page2.fill('input[name="password"]', ada.password);
-    await Promise.all([
-      page2.waitForURL(`${spBase}/healthz`, { timeout: 20000 }),
-      page2.click('button[type="submit"], input[type="submit"], #submit_button'),
-    ]);
-    check(page2.url() === `${spBase}/healthz`, 'the accepted login redirects to the allow-listed RelayState', page2.url());
-    user = JSON.parse(sp.cli(['users', 'show', '--connection', CONNECTION, 'Ada@Acme.example']));
-    check(user.attributes.full_name[0] === 'Ada King, Countess of Lovelace', 'the stored full_name follows the IdP', JSON.stringify(user));
-    check(JSON.stringify(user.attributes.roles) === '["admin","agent"]', 'the stored roles follow the IdP (policy always)', JSON.stringify(user));
-    check(user.attributes.image_url[0] === 'https://img.acme.example/ada.png', 'image_url is kept (policy on_create)', JSON.stringify(user));
-    await context2.close();
-
-    // 4. The admin page with the token.
-    console.log('# 4. the admin page');
-    const denied = await fetch(`${spBase}/admin`);
-    check(denied.status === 401, '/admin without the token is refused with 401', String(denied.status));
-    const admin = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      extraHTTPHeaders: { Authorization: `Bearer ${token}` },
-    });
-    const adminPage = await admin.newPage();
-    const r = await adminPage.goto(`${spBase}/admin?connection=${CONNECTION}`);
-    check(r.status() === 200, '/admin with the token answers 200', String(r.status()));
-    const users = await adminPage.$$eval('#users tr', (rows) => rows.slice(1).map((row) => [...row.cells].map((c) => c.textContent)));
-    check(users.length === 1 && users[0][1] === 'Ada@Acme.example', 'the admin page lists the one provisioned user', JSON.stringify(users));
-    const audit = await adminPage.$$eval('#audit tr', (rows) => rows.slice(1).map((row) => [...row.cells].map((c) => c.textContent)));
-    check(audit.length === 3, 'the admin page lists exactly three audit rows', JSON.stringify(audit));
-    check(audit.every((row) => row[3] === 'login' && row[4] === 'accepted' && row[6] === 'Ada@Acme.example'),
-      'the three rows are accepted logins of ada', JSON.stringify(audit));
-    const shot = path.join(out, 'admin.png');
-    await adminPage.screenshot({ path: shot, fullPage: true });
-    const img = readPng(readFileSync(shot));
-    check(img.width === 1280 && img.height >= 200, 'the screenshot has the viewport width', `${img.width}x${img.height}`);
-    const green = colourBands(img, [0xd4, 0xf7, 0xd4]);
-    const red = colourBands(img, [0xf9, 0xd0, 0xd0]);
-    check(green.length === 3, 'the screenshot shows three green "accepted" rows', `bands at y=${green}`);
-    check(red.length === 0, 'the screenshot shows no red row', `bands at y=${red}`);
-    let verify = JSON.parse(sp.cli(['audit', 'verify', '--json']));
-    check(verify.ok === true && verify.rows === 3, '`claimgate audit verify`: the chain holds the three rows', JSON.stringify(verify));
-    const bad = seenStatuses.filter((s) => !/^(200|302|303) /.test(s));
-    check(bad.length === 0, 'no claimgate page the browser loaded answered an error', bad.join(', '));
-
-    // 5. A user the IdP vouches for but outside the connection's enforced domains is refused: the
-    // page names the code only, the admin page shows a red row, nobody is provisioned.
-    console.log('# 5. a refused sign-in');
-    idp.setUsers({ ada, mallory: { password: 'mallory-pw', attributes: {
-      uid: ['mallory'], email: ['mallory@evil.example'], displayName: ['Mallory'], roles: ['admin'] } } });
-    const context3 = await browser.newContext();
-    const page3 = await context3.newPage();
-    await page3.goto(`${spBase}/saml/${CONNECTION}/login`);
-    await page3.fill('input[name="username"]', 'mallory');
-    await page3.fill('input[name="password"]', 'mallory-pw');
-    const [refusal] = await Promise.all([
-      page3.waitForResponse(`${spBase}/saml/${CONNECTION}/acs`, { timeout: 20000 }),
-      page3.click('button[type="submit"], input[type="submit"], #submit_button'),
-    ]);
-    check(refusal.status() === 403, 'the ACS answers 403', String(refusal.status()));
-    await page3.waitForSelector('h1');
-    const refusedText = await page3.textContent('body');
-    check((await page3.textContent('h1')) === 'Sign-in refused' && refusedText.includes('provisioning.domain_not_allowed'),
-      'the page names the refusal code and nothing more', refusedText);
-    check(!refusedText.includes('evil.example'), 'the refusal page does not echo the claims', refusedText);
-    await context3.close();
-    await adminPage.reload();
-    const audit2 = await adminPage.$$eval('#audit tr', (rows) => rows.slice(1).map((row) => [...row.cells].map((c) => c.textContent)));
-    check(audit2.length === 4 && audit2[3][4] === 'rejected' && audit2[3][5] === 'provisioning.domain_not_allowed',
-      'the admin page adds the rejected row with its code', JSON.stringify(audit2));
-    const shot2 = path.join(out, 'admin-after-refusal.png');
-    await adminPage.screenshot({ path: shot2, fullPage: true });
-    const img2 = readPng(readFileSync(shot2));
-    check(colourBands(img2, [0xd4, 0xf7, 0xd4]).length === 3 && colourBands(img2, [0xf9, 0xd0, 0xd0]).length === 1,
-      'the second screenshot shows three green rows and one red row');
-    const listed = sp.cli(['users', 'list', '--connection', CONNECTION]);
-    check(!listed.includes('mallory'), 'the refused user was not provisioned', listed);
-    verify = JSON.parse(sp.cli(['audit', 'verify', '--json']));
-    check(verify.ok === true && verify.rows === 4, '`claimgate audit verify`: four rows, chain intact', JSON.stringify(verify));
-    await admin.close();
-    await context.close();
+    for (const step of [startIdp, startSp, signedRequests, openBrowser, spInitiated, idpInitiated,
+      attributeChange, adminView, refusal]) {
+      await step(t);
+    }
     ok = true;
   } finally {
-    if (browser) await browser.close();
-    const how = await sp.stop();
-    await idp.stop();
-    if (!ok) {
-      console.log(`# claimgate serve output:\n${sp.output.slice(-4000)}`);
-      console.log(`# IdP logs:\n${idp.logs()}`);
-    }
-    if (how) check(how.code === 0, 'claimgate serve stops cleanly on SIGTERM', JSON.stringify(how));
-    const left = [sp.proc?.pid, idp.proc?.pid].filter((pid) => pid && alive(pid));
-    const apachePid = (() => { try { return Number(readFileSync(path.join(idp.dir, 'run/httpd.pid'), 'utf8')); } catch { return 0; } })();
-    if (apachePid && alive(apachePid)) left.push(apachePid);
-    // apache runs in a process group of its own: no worker of it may outlive the parent.
-    if (idp.proc?.pid && alive(-idp.proc.pid)) left.push(`apache process group ${idp.proc.pid}`);
-    check(left.length === 0, 'no server is left running', left.join(' '));
-    if (ok && !args.keep && out !== dir) rmSync(dir, { recursive: true, force: true });
-    else if (ok && !args.keep) {
-      for (const f of ['idp', 'claimgate.db', 'claimgate.db-wal', 'claimgate.db-shm']) rmSync(path.join(dir, f), { recursive: true, force: true });
-    }
+    await tearDown(t, ok, args.keep);
   }
   console.log(`# ${checks} checks passed`);
 }
