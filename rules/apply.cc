@@ -126,7 +126,7 @@ class Applier {
     for (const std::string& v : vals) {
       Status st;
       std::size_t hit = r.map.size();
-      std::smatch groups;
+      Captures groups;
       for (std::size_t i = 0; i < r.map.size() && hit == r.map.size(); ++i) {
         if (r.map[i].match.Matches(v, &st, &groups)) hit = i;
         if (!st.ok()) {

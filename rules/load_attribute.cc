@@ -1,6 +1,5 @@
 // Loading one output attribute: from, value, split, multi, transform, map, unmapped, allowed,
 // format, on_disallowed, required, default, name_match. Every problem names its JSON path.
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,60 +10,30 @@ namespace claimgate::rules {
 namespace {
 
 constexpr const char* kAttributeKeys[] = {
-    "from", "value", "split", "multi", "transform", "map", "unmapped", "allowed",
-    "on_disallowed", "format", "required", "default", "name_match", "description"};
+    "from",    "value",         "split",  "multi",    "transform", "map",        "unmapped",
+    "allowed", "on_disallowed", "format", "required", "default",   "name_match", "description"};
 
-// True when a repeated group itself contains a repetition ("(a+)+", "((a|b)*)*"): std::regex
-// backtracks, and such patterns take exponential time on a long non-matching value. A
-// heuristic refusal at load time, not a proof that the remaining patterns are linear.
-bool HasNestedQuantifier(std::string_view p) {
-  std::vector<bool> outer;  // per open group: did the enclosing group see a quantifier?
-  bool inner = false;       // the current group contains a quantifier
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    const char c = p[i];
-    if (c == '\\') {
-      ++i;
-    } else if (c == '[') {  // a character class holds no quantifier
-      for (++i; i < p.size() && p[i] != ']'; ++i) {
-        if (p[i] == '\\') ++i;
-      }
-    } else if (c == '(') {
-      outer.push_back(inner);
-      inner = false;
-    } else if (c == ')') {
-      const bool repeated = i + 1 < p.size() && (p[i + 1] == '*' || p[i + 1] == '+' ||
-                                                 p[i + 1] == '{');
-      if (repeated && inner) return true;
-      const bool had = inner;
-      inner = outer.empty() ? false : outer.back();
-      if (!outer.empty()) outer.pop_back();
-      inner = inner || had || repeated;
-    } else if (c == '*' || c == '+' || c == '{') {
-      inner = true;
-    }
-  }
-  return false;
-}
-
-std::shared_ptr<const std::regex> CompileRegex(LoadContext& ctx, const Json& j,
-                                               const std::string& path, bool ignore_case) {
+// RE2 syntax (https://github.com/google/re2/wiki/Syntax): Perl/ECMAScript-like, without
+// backreferences or lookaround, which is what keeps matching linear in the value's length.
+std::shared_ptr<const re2::RE2> CompileRegex(LoadContext& ctx, const Json& j,
+                                             const std::string& path, bool ignore_case) {
   if (!j.is_string() || j.get_ref<const std::string&>().empty()) {
     ctx.Add(errors::kRulesSchema, path, "a regex must be a non-empty string");
     return nullptr;
   }
-  if (HasNestedQuantifier(j.get_ref<const std::string&>())) {
-    ctx.Add(errors::kRulesBadRegex, path, "a repeated group contains a repetition (like "
-            "(a+)+): it can take exponential time; rewrite it without nesting");
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  options.set_case_sensitive(!ignore_case);
+  options.set_max_mem(4 << 20);  // a bound on each compiled program (and its DFA cache)
+  auto re = std::make_shared<const re2::RE2>(j.get_ref<const std::string&>(), options);
+  if (!re->ok()) {
+    ctx.Add(errors::kRulesBadRegex, path,
+            "the regex does not compile (RE2 syntax: no "
+            "backreferences or lookaround): " +
+                re->error());
     return nullptr;
   }
-  try {
-    auto flags = std::regex::ECMAScript;
-    if (ignore_case) flags |= std::regex::icase;
-    return std::make_shared<const std::regex>(j.get_ref<const std::string&>(), flags);
-  } catch (const std::regex_error& e) {
-    ctx.Add(errors::kRulesBadRegex, path, std::string("the regex does not compile: ") + e.what());
-    return nullptr;
-  }
+  return re;
 }
 
 bool LoadBool(LoadContext& ctx, const Json& j, const std::string& path, bool* out) {
@@ -85,7 +54,8 @@ bool LoadMatcher(LoadContext& ctx, const Json& j, const std::string& path, Match
     return true;
   }
   if (!j.is_object()) {
-    ctx.Add(errors::kRulesSchema, path, "must be a string or an object with equals, "
+    ctx.Add(errors::kRulesSchema, path,
+            "must be a string or an object with equals, "
             "equals_ignore_case or regex");
     return false;
   }
@@ -103,8 +73,8 @@ bool LoadMatcher(LoadContext& ctx, const Json& j, const std::string& path, Match
       ctx.Add(errors::kRulesSchema, p, "must be a string");
       return false;
     } else {
-      m->kind = std::string_view(k) == "equals" ? Matcher::Kind::kExact
-                                                : Matcher::Kind::kIgnoreCase;
+      m->kind =
+          std::string_view(k) == "equals" ? Matcher::Kind::kExact : Matcher::Kind::kIgnoreCase;
       m->key = j.at(k).get<std::string>();
     }
   }
@@ -139,13 +109,14 @@ void LoadFrom(LoadContext& ctx, const Json& j, const std::string& path, bool ign
         if (it.key() == "name_format" && it.value().is_string()) {
           fmt = it.value().get<std::string>();
         } else if (it.key() != "name") {
-          ctx.Add(errors::kRulesSchema, JoinPath(p, it.key()), "unknown key '" + it.key() +
-                  "' (a from entry has name and name_format)");
+          ctx.Add(errors::kRulesSchema, JoinPath(p, it.key()),
+                  "unknown key '" + it.key() + "' (a from entry has name and name_format)");
         }
       }
       out->from.push_back(MakeNameRef(e.at("name").get<std::string>(), fmt, ignore_case));
     } else {
-      ctx.Add(errors::kRulesSchema, p, "a from entry is a non-empty attribute name or "
+      ctx.Add(errors::kRulesSchema, p,
+              "a from entry is a non-empty attribute name or "
               "{\"name\": ..., \"name_format\": ...}");
     }
   }
@@ -173,8 +144,11 @@ void LoadTransforms(LoadContext& ctx, const Json& j, const std::string& path, At
         }
       }
       if (!found) {
-        ctx.Add(errors::kRulesUnknownTransform, p, "unknown transform '" + name + "' (trim, "
-                "lowercase, uppercase, collapse_spaces, email_local_part, {\"regex\", \"replace\"})");
+        ctx.Add(errors::kRulesUnknownTransform, p,
+                "unknown transform '" + name +
+                    "' (trim, "
+                    "lowercase, uppercase, collapse_spaces, email_local_part, {\"regex\", "
+                    "\"replace\"})");
         continue;
       }
     } else if (j[i].is_object() && j[i].contains("regex")) {
@@ -195,7 +169,8 @@ void LoadTransforms(LoadContext& ctx, const Json& j, const std::string& path, At
       t.replacement = j[i].value("replace", "");
       t.label = "regex " + j[i].at("regex").get<std::string>();
     } else {
-      ctx.Add(errors::kRulesUnknownTransform, p, "a transform is a name or "
+      ctx.Add(errors::kRulesUnknownTransform, p,
+              "a transform is a name or "
               "{\"regex\": ..., \"replace\": ...}");
       continue;
     }
@@ -216,7 +191,8 @@ void LoadMap(LoadContext& ctx, const Json& j, const std::string& path, AttrRule*
     return;
   }
   if (!j.is_array()) {
-    return ctx.Add(errors::kRulesSchema, path, "map is an object (exact keys) or an array of "
+    return ctx.Add(errors::kRulesSchema, path,
+                   "map is an object (exact keys) or an array of "
                    "{equals | equals_ignore_case | regex, to} in precedence order");
   }
   for (std::size_t i = 0; i < j.size(); ++i) {
@@ -229,7 +205,8 @@ void LoadMap(LoadContext& ctx, const Json& j, const std::string& path, AttrRule*
     }
     if (!LoadMatcher(ctx, j[i], p, &e.match, &to)) continue;
     if (to == nullptr) {
-      ctx.Add(errors::kRulesSchema, p, "a map entry needs \"to\" (a string, a list, or [] to drop)");
+      ctx.Add(errors::kRulesSchema, p,
+              "a map entry needs \"to\" (a string, a list, or [] to drop)");
       continue;
     }
     if (!(to->is_array() && to->empty()) && !LoadStrings(ctx, *to, JoinPath(p, "to"), &e.to)) {
@@ -265,7 +242,8 @@ void CheckAttribute(LoadContext& ctx, const Json& j, const std::string& path, At
     ctx.Add(errors::kRulesSchema, path, "needs from, value or default");
   }
   if ((r->has_allowed || !r->map.empty()) && !r->required && r->default_values.empty()) {
-    ctx.Add(errors::kRulesNoEmptyOutcome, path, "an attribute with allowed or map must say what "
+    ctx.Add(errors::kRulesNoEmptyOutcome, path,
+            "an attribute with allowed or map must say what "
             "happens when no value is left: \"required\": true (reject) or a \"default\"");
   }
   if (j.contains("on_disallowed") && !r->has_allowed && r->format.empty()) {
@@ -314,15 +292,17 @@ void LoadAttribute(LoadContext& ctx, const std::string& name, const Json& j,
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool known = false;
     for (const char* k : kAttributeKeys) known = known || it.key() == k;
-    if (!known) ctx.Add(errors::kRulesSchema, JoinPath(path, it.key()), "unknown key '" +
-                        it.key() + "'");
+    if (!known)
+      ctx.Add(errors::kRulesSchema, JoinPath(path, it.key()), "unknown key '" + it.key() + "'");
   }
   bool ignore_case = false;
   if (j.contains("name_match")) {
     const Json& m = j.at("name_match");
-    if (m == "ignore_case") ignore_case = true;
-    else if (m != "exact") ctx.Add(errors::kRulesSchema, JoinPath(path, "name_match"),
-                                   "must be \"exact\" or \"ignore_case\"");
+    if (m == "ignore_case")
+      ignore_case = true;
+    else if (m != "exact")
+      ctx.Add(errors::kRulesSchema, JoinPath(path, "name_match"),
+              "must be \"exact\" or \"ignore_case\"");
   }
   if (j.contains("from")) LoadFrom(ctx, j.at("from"), JoinPath(path, "from"), ignore_case, r);
   if (j.contains("value")) {
@@ -331,31 +311,39 @@ void LoadAttribute(LoadContext& ctx, const std::string& name, const Json& j,
   }
   if (j.contains("split")) {
     const Json& s = j.at("split");
-    if (s.is_string() && !s.get_ref<const std::string&>().empty()) r->split = s.get<std::string>();
-    else ctx.Add(errors::kRulesSchema, JoinPath(path, "split"), "must be a non-empty delimiter");
+    if (s.is_string() && !s.get_ref<const std::string&>().empty())
+      r->split = s.get<std::string>();
+    else
+      ctx.Add(errors::kRulesSchema, JoinPath(path, "split"), "must be a non-empty delimiter");
   }
   if (j.contains("multi")) LoadBool(ctx, j.at("multi"), JoinPath(path, "multi"), &r->multi);
   if (j.contains("required")) {
     LoadBool(ctx, j.at("required"), JoinPath(path, "required"), &r->required);
   }
-  if (j.contains("transform")) LoadTransforms(ctx, j.at("transform"), JoinPath(path, "transform"), r);
+  if (j.contains("transform"))
+    LoadTransforms(ctx, j.at("transform"), JoinPath(path, "transform"), r);
   if (j.contains("map")) LoadMap(ctx, j.at("map"), JoinPath(path, "map"), r);
   if (j.contains("unmapped")) {
     const Json& u = j.at("unmapped");
-    if (u == "drop") r->map_unmapped_drop = true;
-    else if (u != "keep") ctx.Add(errors::kRulesSchema, JoinPath(path, "unmapped"),
-                                  "must be \"keep\" or \"drop\"");
+    if (u == "drop")
+      r->map_unmapped_drop = true;
+    else if (u != "keep")
+      ctx.Add(errors::kRulesSchema, JoinPath(path, "unmapped"), "must be \"keep\" or \"drop\"");
   }
   if (j.contains("allowed")) LoadAllowed(ctx, j.at("allowed"), JoinPath(path, "allowed"), r);
   if (j.contains("format")) {
-    if (j.at("format") == "email") r->format = "email";
-    else ctx.Add(errors::kRulesSchema, JoinPath(path, "format"), "the only format is \"email\"");
+    if (j.at("format") == "email")
+      r->format = "email";
+    else
+      ctx.Add(errors::kRulesSchema, JoinPath(path, "format"), "the only format is \"email\"");
   }
   if (j.contains("on_disallowed")) {
     const Json& o = j.at("on_disallowed");
-    if (o == "reject") r->reject_disallowed = true;
-    else if (o != "drop") ctx.Add(errors::kRulesSchema, JoinPath(path, "on_disallowed"),
-                                  "must be \"drop\" or \"reject\"");
+    if (o == "reject")
+      r->reject_disallowed = true;
+    else if (o != "drop")
+      ctx.Add(errors::kRulesSchema, JoinPath(path, "on_disallowed"),
+              "must be \"drop\" or \"reject\"");
   }
   if (j.contains("default")) {
     LoadStrings(ctx, j.at("default"), JoinPath(path, "default"), &r->default_values);

@@ -1,9 +1,10 @@
 #pragma once
 // Internal: the checked, immutable form of a rule document that RuleSet::Apply runs.
 
+#include <re2/re2.h>
+
 #include <cstddef>
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -13,12 +14,15 @@
 
 namespace claimgate::rules {
 
+// A regex's match: [0] the whole match, [1..] the capture groups ("" when a group took no part).
+using Captures = std::vector<std::string>;
+
 struct Transform {
   enum class Kind { kTrim, kLower, kUpper, kCollapseSpaces, kEmailLocalPart, kRegex };
   Kind kind = Kind::kTrim;
-  std::shared_ptr<const std::regex> re;  // kRegex
-  std::string replacement;              // kRegex: $1..$9, $& and $$ are expanded
-  std::string label;                    // for explanations: "trim", "regex ^(.*)@x$"
+  std::shared_ptr<const re2::RE2> re;  // kRegex
+  std::string replacement;             // kRegex: $1..$9, $& and $$ are expanded
+  std::string label;                   // for explanations: "trim", "regex ^(.*)@x$"
 };
 
 // One key of `map` or entry of `allowed`: exact, case-insensitive or regex (whole value).
@@ -26,11 +30,10 @@ struct Matcher {
   enum class Kind { kExact, kIgnoreCase, kRegex };
   Kind kind = Kind::kExact;
   std::string key;
-  std::shared_ptr<const std::regex> re;
-  // Whole-value match. A regex on a value over 4 KiB, or one the engine gives up on, sets
-  // *status (rules.value_too_long / rules.regex_failed) and returns false.
-  // `groups`, when given, receives the regex capture groups (valid while `value` lives).
-  bool Matches(const std::string& value, Status* status, std::smatch* groups = nullptr) const;
+  std::shared_ptr<const re2::RE2> re;
+  // Whole-value match. A regex on a value over 4 KiB sets *status (rules.value_too_long) and
+  // returns false. `groups`, when given, receives the regex capture groups.
+  bool Matches(const std::string& value, Status* status, Captures* groups = nullptr) const;
 };
 
 struct MapEntry {
@@ -40,19 +43,19 @@ struct MapEntry {
 
 struct AttrRule {
   std::string name;
-  std::string path;                 // "$.attributes.roles"
-  std::vector<NameRef> from;        // ordered fallback list
+  std::string path;                         // "$.attributes.roles"
+  std::vector<NameRef> from;                // ordered fallback list
   std::shared_ptr<const expr::Expr> value;  // used when `from` finds nothing (or is absent)
   std::string value_text;
-  std::string split;                // empty: no split
+  std::string split;  // empty: no split
   bool multi = false;
   std::vector<Transform> transforms;
-  std::vector<MapEntry> map;        // in declared precedence order; first match wins
-  bool map_unmapped_drop = false;   // "unmapped": "drop" (default "keep")
+  std::vector<MapEntry> map;       // in declared precedence order; first match wins
+  bool map_unmapped_drop = false;  // "unmapped": "drop" (default "keep")
   bool has_allowed = false;
   std::vector<Matcher> allowed;
-  std::string format;               // "" or "email"
-  bool reject_disallowed = false;   // on_disallowed: reject (default drop)
+  std::string format;              // "" or "email"
+  bool reject_disallowed = false;  // on_disallowed: reject (default drop)
   bool required = false;
   std::vector<std::string> default_values;  // empty: no default
 };
@@ -76,17 +79,17 @@ struct Spec {
   std::vector<WhenRule> when;
   bool pass_through = false;
   std::vector<std::string> pass_through_exclude;  // source names never passed through
-  std::vector<NameRef> referenced;  // every name any rule reads (not passed through)
+  std::vector<NameRef> referenced;                // every name any rule reads (not passed through)
 };
 
 inline constexpr std::size_t kMaxValueBytes = 64 * 1024;
 inline constexpr std::size_t kMaxRegexInputBytes = 4 * 1024;
 inline constexpr std::size_t kMaxValues = 1000;
 
-// Applies the transforms to one value. Fails with rules.value_too_long or rules.regex_failed.
+// Applies the transforms to one value. Fails with rules.value_too_long.
 Status ApplyTransforms(const std::vector<Transform>& ts, std::string& value);
 // Expands $1..$9, $& and $$ of `pattern` from `m`.
-std::string ExpandGroups(const std::string& pattern, const std::smatch& m);
+std::string ExpandGroups(const std::string& pattern, const Captures& m);
 // True when `v` looks like one e-mail address: one '@', non-empty local part, a dotted
 // domain, no spaces or control characters.
 bool LooksLikeEmail(std::string_view v);

@@ -1,8 +1,9 @@
-// Value transforms and value matchers. The only file of rules/ that runs std::regex on IdP
-// values, so the only one that catches its exceptions (STYLE C4): libstdc++'s regex engine
-// recurses, so inputs are capped at kMaxRegexInputBytes before matching.
+// Value transforms and value matchers: the only file of rules/ that runs regexes on IdP values.
+// RE2 (an automaton, no backtracking) runs in time linear in the value whatever the pattern, so
+// a user who sets their own displayName cannot pin a server thread with a crafted value (ReDoS).
+// Values are still capped at kMaxRegexInputBytes.
+#include <algorithm>
 #include <cctype>
-#include <regex>
 #include <string>
 
 #include "rules/spec_internal.h"
@@ -10,8 +11,9 @@
 namespace claimgate::rules {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-                              c == '\v'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 void Trim(std::string& v) {
   std::size_t b = 0, e = v.size();
@@ -36,40 +38,61 @@ void CollapseSpaces(std::string& v) {
   v = std::move(out);
 }
 
+// The length of the UTF-8 sequence that starts with `lead` (1 for a stray byte).
+std::size_t Utf8Length(unsigned char lead) {
+  if (lead >= 0xf0) return 4;
+  if (lead >= 0xe0) return 3;
+  if (lead >= 0xc0) return 2;
+  return 1;
+}
+
+// Runs `re` at `from` (unanchored); fills `m` and returns the match's [begin, end) in `text`.
+bool Find(const re2::RE2& re, const std::string& text, std::size_t from, Captures& m,
+          std::size_t* begin, std::size_t* end) {
+  const int n = re.NumberOfCapturingGroups() + 1;
+  std::vector<re2::StringPiece> sub(static_cast<std::size_t>(n));
+  if (!re.Match(text, from, text.size(), re2::RE2::UNANCHORED, sub.data(), n)) return false;
+  m.assign(sub.size(), std::string());
+  for (std::size_t i = 0; i < sub.size(); ++i) {
+    if (sub[i].data() != nullptr) m[i].assign(sub[i].data(), sub[i].size());
+  }
+  *begin = static_cast<std::size_t>(sub[0].data() - text.data());
+  *end = *begin + sub[0].size();
+  return true;
+}
+
 Status RegexReplace(const Transform& t, std::string& v) {
   if (v.size() > kMaxRegexInputBytes) {
-    return Status::Error(errors::kRulesValueTooLong, "a value longer than 4096 bytes reached "
-                         "the regex transform " + t.label);
+    return Status::Error(errors::kRulesValueTooLong,
+                         "a value longer than 4096 bytes reached "
+                         "the regex transform " +
+                             t.label);
   }
-  try {
-    std::string out;
-    auto begin = v.cbegin();
-    std::smatch m;
-    bool any = false;
-    // Every non-overlapping match, left to right; an empty match advances one character.
-    while (std::regex_search(begin, v.cend(), m, *t.re,
-                             any ? std::regex_constants::match_prev_avail
-                                 : std::regex_constants::match_default)) {
-      any = true;
-      out.append(begin, m[0].first);
-      out.append(ExpandGroups(t.replacement, m));
-      begin = m[0].second;
-      if (m[0].length() == 0) {
-        if (begin == v.cend()) break;
-        out.push_back(*begin++);
-      }
+  std::string out;
+  std::size_t pos = 0;
+  Captures m;
+  std::size_t begin = 0, end = 0;
+  // Every non-overlapping match, left to right; an empty match advances one character.
+  while (pos <= v.size() && Find(*t.re, v, pos, m, &begin, &end)) {
+    out.append(v, pos, begin - pos);
+    out.append(ExpandGroups(t.replacement, m));
+    pos = end;
+    if (begin == end) {
+      if (end == v.size()) break;
+      const std::size_t step =
+          std::min(Utf8Length(static_cast<unsigned char>(v[end])), v.size() - end);
+      out.append(v, end, step);
+      pos = end + step;
     }
-    out.append(begin, v.cend());
-    v = std::move(out);
-  } catch (const std::regex_error&) {
-    return Status::Error(errors::kRulesRegexFailed, "the regex engine gave up in " + t.label);
   }
+  if (pos < v.size()) out.append(v, pos, std::string::npos);
+  v = std::move(out);
   return Status::Ok();
 }
 
 }  // namespace
 
-std::string ExpandGroups(const std::string& pattern, const std::smatch& m) {
+std::string ExpandGroups(const std::string& pattern, const Captures& m) {
   std::string out;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     const char c = pattern[i];
@@ -82,11 +105,11 @@ std::string ExpandGroups(const std::string& pattern, const std::smatch& m) {
       out.push_back('$');
       ++i;
     } else if (n == '&') {
-      out.append(m[0].str());
+      out.append(m[0]);
       ++i;
     } else if (n >= '1' && n <= '9') {
       const std::size_t g = static_cast<std::size_t>(n - '0');
-      if (g < m.size()) out.append(m[g].str());
+      if (g < m.size()) out.append(m[g]);
       ++i;
     } else {
       out.push_back(c);
@@ -111,14 +134,18 @@ bool LooksLikeEmail(std::string_view v) {
 Status ApplyTransforms(const std::vector<Transform>& ts, std::string& v) {
   for (const Transform& t : ts) {
     switch (t.kind) {
-      case Transform::Kind::kTrim: Trim(v); break;
+      case Transform::Kind::kTrim:
+        Trim(v);
+        break;
       case Transform::Kind::kLower:
         for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         break;
       case Transform::Kind::kUpper:
         for (char& c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         break;
-      case Transform::Kind::kCollapseSpaces: CollapseSpaces(v); break;
+      case Transform::Kind::kCollapseSpaces:
+        CollapseSpaces(v);
+        break;
       case Transform::Kind::kEmailLocalPart: {
         const std::size_t at = v.rfind('@');
         if (at != std::string::npos) v.resize(at);
@@ -132,9 +159,10 @@ Status ApplyTransforms(const std::vector<Transform>& ts, std::string& v) {
   return Status::Ok();
 }
 
-bool Matcher::Matches(const std::string& value, Status* status, std::smatch* groups) const {
+bool Matcher::Matches(const std::string& value, Status* status, Captures* groups) const {
   switch (kind) {
-    case Kind::kExact: return value == key;
+    case Kind::kExact:
+      return value == key;
     case Kind::kIgnoreCase: {
       if (value.size() != key.size()) return false;
       for (std::size_t i = 0; i < value.size(); ++i) {
@@ -145,7 +173,7 @@ bool Matcher::Matches(const std::string& value, Status* status, std::smatch* gro
       }
       return true;
     }
-    case Kind::kRegex:
+    case Kind::kRegex: {
       if (value.size() > kMaxRegexInputBytes) {
         if (status->ok()) {
           *status = Status::Error(errors::kRulesValueTooLong,
@@ -153,15 +181,17 @@ bool Matcher::Matches(const std::string& value, Status* status, std::smatch* gro
         }
         return false;
       }
-      try {
-        if (groups != nullptr) return std::regex_match(value, *groups, *re);
-        return std::regex_match(value, *re);
-      } catch (const std::regex_error&) {
-        if (status->ok()) {
-          *status = Status::Error(errors::kRulesRegexFailed, "the regex engine gave up on " + key);
+      const int n = re->NumberOfCapturingGroups() + 1;
+      std::vector<re2::StringPiece> sub(static_cast<std::size_t>(n));
+      if (!re->Match(value, 0, value.size(), re2::RE2::ANCHOR_BOTH, sub.data(), n)) return false;
+      if (groups != nullptr) {
+        groups->assign(sub.size(), std::string());
+        for (std::size_t g = 0; g < sub.size(); ++g) {
+          if (sub[g].data() != nullptr) (*groups)[g].assign(sub[g].data(), sub[g].size());
         }
-        return false;
       }
+      return true;
+    }
   }
   return false;
 }

@@ -19,7 +19,7 @@ if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 PACKAGES=(
   g++ cmake make pkg-config ca-certificates openssl
   libpugixml-dev libbotan-2-dev libsqlite3-dev libspdlog-dev nlohmann-json3-dev
-  libboost-test-dev libcli11-dev libcpp-httplib-dev zlib1g-dev
+  libboost-test-dev libcli11-dev libcpp-httplib-dev zlib1g-dev libre2-dev
   xmlsec1 libxml2-utils python3 python3-lxml
 )
 if [ "$E2E" = 1 ]; then

@@ -62,6 +62,35 @@ BOOST_AUTO_TEST_CASE(split_trim_dedup_transforms) {
              R"("y":"  <a>nn   \t m<a>rie "})");
 }
 
+BOOST_AUTO_TEST_CASE(catastrophic_patterns_run_in_linear_time) {
+  // ReDoS: with a backtracking engine each of these takes exponential time on the value below
+  // (std::regex: 13 s for "^(a|aa)+$" on 41 bytes). Users often edit their own displayName, so
+  // the value is attacker-controlled even when the IdP is trusted. RE2 answers at once; a hang
+  // here would hit the CTest timeout.
+  const std::string evil = std::string(4000, 'a') + "!";
+  for (const char* pattern : {"^(a|aa)+$", "^(a+)+$", "^(\\\\w+\\\\s?)+$", "((a|a)*)*b"}) {
+    RuleSet rs = MustLoad(std::string(R"({"version":1,"attributes":{
+        "t":{"from":"n","transform":[{"regex":")") + pattern + R"(","replace":"X"}]},
+        "m":{"from":"n","map":[{"regex":")" + pattern + R"(","to":"hit"}],"unmapped":"drop",
+        "default":"none"}}})");
+    const std::string out = Worker(rs, MakeClaims({{"n", {evil}}}));
+    // No match: "t" unchanged, "m" unmapped (dropped, then its default).
+    BOOST_TEST(out == R"({"t":")" + evil + R"(","m":"none"})", pattern);
+  }
+  // The same patterns still match what they should.
+  RuleSet ok = MustLoad(R"({"version":1,"attributes":{"t":{"from":"n","transform":[
+      {"regex":"^(a|aa)+$","replace":"[$&]"}]}}})");
+  BOOST_TEST(Worker(ok, MakeClaims({{"n", {"aaaa"}}})) == R"({"t":"[aaaa]"})");
+}
+
+BOOST_AUTO_TEST_CASE(empty_matches_step_over_whole_characters) {
+  // An empty match advances one character, not one byte: a multi-byte character is copied whole
+  // (and, as in JavaScript and Python, the end of the value is one more empty match).
+  RuleSet rs = MustLoad(R"({"version":1,"attributes":{"t":{"from":"n","transform":[
+      {"regex":"x*","replace":"-"}]}}})");
+  BOOST_TEST(Worker(rs, MakeClaims({{"n", {"\xc3\xa9" "ax"}}})) == "{\"t\":\"-\xc3\xa9" "-a--\"}");
+}
+
 BOOST_AUTO_TEST_CASE(map_precedence_and_unmapped) {
   RuleSet rs = MustLoad(R"({"version":1,"attributes":{"r":{"from":"g","multi":true,
       "map":[{"equals":"Flex Admins","to":"admin"},
