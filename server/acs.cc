@@ -6,13 +6,15 @@ namespace claimgate::server {
 
 AcsOutcome RunAcs(const pipeline::Connection& connection, std::string_view saml_response,
                   std::string_view relay_state, const std::string& client_addr, TimePoint now,
-                  storage::Db& db, std::mutex* write_lock) {
+                  storage::Db& db, std::mutex* write_lock,
+                  std::map<std::string, std::string> browser_nonces) {
   pipeline::LoginContext context;
   context.now = now;
   context.client_addr = client_addr;
   // A response whose signed InResponseTo names a request must answer a pending request of this
   // connection, consumed in the login's transaction (pipeline::LoginContext).
   context.consume_pending_request = true;
+  context.browser_nonces = std::move(browser_nonces);
   AcsOutcome out;
   {
     std::unique_lock<std::mutex> lock;

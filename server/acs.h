@@ -2,6 +2,7 @@
 
 // The ACS decision: which pending request a response answers, then the whole pipeline.
 
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -25,8 +26,12 @@ struct AcsOutcome {
 // `write_lock` (optional) is held around Process: SQLite takes one writer at a time, and
 // queueing the process's own writers on a mutex is fairer and faster than their busy-retry
 // sleeps on the file lock (other processes still wait on the lock as usual).
+// `browser_nonces` are the binding cookies the browser sent (BindingNonces): a request bound at
+// /login is consumed only with its nonce (in_response_to.not_this_browser otherwise, the request
+// left pending).
 AcsOutcome RunAcs(const pipeline::Connection& connection, std::string_view saml_response,
                   std::string_view relay_state, const std::string& client_addr, TimePoint now,
-                  storage::Db& db, std::mutex* write_lock = nullptr);
+                  storage::Db& db, std::mutex* write_lock = nullptr,
+                  std::map<std::string, std::string> browser_nonces = {});
 
 }  // namespace claimgate::server

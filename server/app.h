@@ -27,6 +27,7 @@ struct HttpRequest {
   std::string content_type;   // header value
   std::string accept;         // header value
   std::string authorization;  // header value
+  std::string cookie;         // header value (the request-binding cookies, SECURITY.md F05)
   std::string client_addr;
 };
 

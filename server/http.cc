@@ -55,6 +55,7 @@ HttpRequest FromHttplib(const httplib::Request& req) {
   r.content_type = req.get_header_value("Content-Type");
   r.accept = req.get_header_value("Accept");
   r.authorization = req.get_header_value("Authorization");
+  r.cookie = req.get_header_value("Cookie");
   r.client_addr = req.remote_addr;
   return r;
 }

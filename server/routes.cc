@@ -91,8 +91,9 @@ HttpResponse App::Login(const HttpRequest& request, const std::string& name) {
   DbLease db(this, *std::move(acquired));
   Result<std::shared_ptr<const pipeline::Connection>> c = FindConnection(*db, name);
   if (!c.ok()) return Failure(c.status(), json);
+  // Bound to this browser by a cookie (SECURITY.md F05): only it may bring the answer back.
   Result<LoginStart> start = StartLogin(*db, **c, Field(*query, "relay_state").value_or(""), Now(),
-                                        options_.request_lifetime);
+                                        options_.request_lifetime, /*bind_to_browser=*/true);
   if (!start.ok()) {
     if (start.status().Is(errors::kSamlNoSsoUrl)) {
       return ErrorResponse(409, errors::kSamlNoSsoUrl, json);
@@ -102,6 +103,8 @@ HttpResponse App::Login(const HttpRequest& request, const std::string& name) {
   HttpResponse r;
   r.status = 302;
   r.headers["Location"] = start->url;
+  r.headers["Set-Cookie"] = BindingCookie((*c)->config(), start->request_id, start->browser_nonce,
+                                          options_.request_lifetime);
   r.body = "Redirecting to the identity provider.\n";
   return r;
 }
@@ -118,8 +121,9 @@ HttpResponse App::Acs(const HttpRequest& request, const std::string& name) {
   if (!form.ok()) return ErrorResponse(400, errors::kInputBadRequest, json);
   std::optional<std::string> saml_response = Field(*form, "SAMLResponse");
   if (!saml_response) return ErrorResponse(400, errors::kInputBadRequest, json);
-  AcsOutcome out = RunAcs(**c, *saml_response, Field(*form, "RelayState").value_or(""),
-                          request.client_addr, Now(), *db, &write_mu_);
+  AcsOutcome out =
+      RunAcs(**c, *saml_response, Field(*form, "RelayState").value_or(""), request.client_addr,
+             Now(), *db, &write_mu_, BindingNonces(request.cookie));
   metrics_.RecordDecision(out.decision);
   const int status = out.decision.accepted() ? 200 : 403;
   HttpResponse r = json ? JsonResponse(status, DecisionJson(out.decision))
@@ -129,6 +133,11 @@ HttpResponse App::Acs(const HttpRequest& request, const std::string& name) {
   // The correlation ID: the audit row holds the whole story; the client gets only this number.
   if (out.decision.provisioning.audit_id != 0) {
     r.headers["X-Claimgate-Audit-Id"] = std::to_string(out.decision.provisioning.audit_id);
+  }
+  // The answered request's cookie has done its job.
+  if (out.decision.accepted() && out.decision.login && out.decision.login->in_response_to) {
+    r.headers["Set-Cookie"] =
+        ClearBindingCookie((*c)->config(), *out.decision.login->in_response_to);
   }
   if (!json && !out.redirect.empty()) {
     r.status = 303;

@@ -128,18 +128,84 @@ std::string SpMetadataXml(const pipeline::ConnectionConfig& c) {
   return x;
 }
 
-Result<std::string> NewRequestId() {
-  unsigned char bytes[20];
+namespace {
+
+// `n` bytes from the operating system's CSPRNG, as 2n lowercase hex digits.
+Result<std::string> RandomHex(std::size_t n) {
+  std::string bytes(n, '\0');
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen("/dev/urandom", "rb"), &std::fclose);
-  if (!f || std::fread(bytes, 1, sizeof bytes, f.get()) != sizeof bytes) {
+  if (!f || std::fread(bytes.data(), 1, n, f.get()) != n) {
     return Status::Error(errors::kStorageInternal, "cannot read /dev/urandom");
   }
-  std::string id = "_";  // an xs:ID must not start with a digit
+  std::string hex;
   for (unsigned char b : bytes) {
-    id += kHex[b >> 4];
-    id += kHex[b & 15];
+    hex += kHex[b >> 4];
+    hex += kHex[b & 15];
   }
-  return id;
+  return hex;
+}
+
+bool IsLowerHex(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+constexpr std::string_view kBindingCookie = "claimgate_authn_";
+
+// The path of an absolute URL ("/" when it has none): the cookie goes to the ACS only.
+std::string UrlPath(const std::string& url) {
+  const std::size_t scheme = url.find("://");
+  const std::size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (slash == std::string::npos) return "/";
+  return url.substr(slash, url.find_first_of("?#", slash) - slash);
+}
+
+std::string CookieAttributes(const pipeline::ConnectionConfig& config, long long max_age) {
+  const bool https = config.acs_url.rfind("https://", 0) == 0;
+  return "; Path=" + UrlPath(config.acs_url) + "; Max-Age=" + std::to_string(max_age) +
+         "; HttpOnly" + (https ? "; SameSite=None; Secure" : "; SameSite=Lax");
+}
+
+}  // namespace
+
+Result<std::string> NewRequestId() {
+  Result<std::string> hex = RandomHex(20);
+  if (!hex.ok()) return hex.status();
+  return "_" + *hex;  // an xs:ID must not start with a digit
+}
+
+std::string BindingCookie(const pipeline::ConnectionConfig& config, const std::string& request_id,
+                          const std::string& nonce, std::chrono::seconds lifetime) {
+  return std::string(kBindingCookie) + request_id + "=" + nonce +
+         CookieAttributes(config, lifetime.count());
+}
+
+std::string ClearBindingCookie(const pipeline::ConnectionConfig& config,
+                               const std::string& request_id) {
+  return std::string(kBindingCookie) + request_id + "=" + CookieAttributes(config, 0);
+}
+
+std::map<std::string, std::string> BindingNonces(std::string_view header) {
+  std::map<std::string, std::string> out;
+  std::size_t pos = 0;
+  while (pos < header.size() && out.size() < 16) {
+    std::size_t end = header.find(';', pos);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view pair = header.substr(pos, end - pos);
+    pos = end + 1;
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    while (!pair.empty() && pair.back() == ' ') pair.remove_suffix(1);
+    const std::size_t eq = pair.find('=');
+    if (eq == std::string_view::npos || pair.substr(0, kBindingCookie.size()) != kBindingCookie) {
+      continue;
+    }
+    const std::string_view id = pair.substr(kBindingCookie.size(), eq - kBindingCookie.size());
+    const std::string_view nonce = pair.substr(eq + 1);
+    if (id.size() == 41 && id[0] == '_' && IsLowerHex(id.substr(1)) && nonce.size() == 64 &&
+        IsLowerHex(nonce)) {
+      out.emplace(std::string(id), std::string(nonce));
+    }
+  }
+  return out;
 }
 
 std::string AuthnRequestXml(const pipeline::ConnectionConfig& c, const std::string& id,
@@ -190,7 +256,7 @@ bool RelayStateAllowed(const pipeline::ConnectionConfig& config, std::string_vie
 
 Result<LoginStart> StartLogin(storage::Db& db, const pipeline::Connection& connection,
                               std::string_view relay_state, TimePoint now,
-                              std::chrono::seconds lifetime) {
+                              std::chrono::seconds lifetime, bool bind_to_browser) {
   const pipeline::ConnectionConfig& config = connection.config();
   if (connection.sso_url().empty()) {
     return Status::Error(errors::kSamlNoSsoUrl,
@@ -204,14 +270,20 @@ Result<LoginStart> StartLogin(storage::Db& db, const pipeline::Connection& conne
       RedirectUrl(connection.sso_url(), AuthnRequestXml(config, *id, now, connection.sso_url()),
                   kept, connection.request_signer());
   if (!url.ok()) return url.status();
+  std::optional<std::string> nonce;
+  if (bind_to_browser) {
+    Result<std::string> hex = RandomHex(32);
+    if (!hex.ok()) return hex.status();
+    nonce = *std::move(hex);
+  }
   Result<storage::Txn> txn = storage::Txn::BeginImmediate(db);
   if (!txn.ok()) return txn.status();
-  if (Status s = storage::CreatePendingRequest(*txn, config.name, *id, kept, now + lifetime);
+  if (Status s = storage::CreatePendingRequest(*txn, config.name, *id, kept, now + lifetime, nonce);
       !s.ok()) {
     return s;
   }
   if (Status s = txn->Commit(); !s.ok()) return s;
-  return LoginStart{*id, *url};
+  return LoginStart{*id, *url, nonce.value_or("")};
 }
 
 }  // namespace claimgate::server

@@ -5,6 +5,7 @@
 // HTTP-Redirect binding). Shared by `serve` and the `sp-metadata` / `login-url` commands.
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -48,15 +49,32 @@ bool RelayStateAllowed(const pipeline::ConnectionConfig& config, std::string_vie
 
 struct LoginStart {
   std::string request_id;
-  std::string url;  // where to send the browser
+  std::string url;            // where to send the browser
+  std::string browser_nonce;  // the binding cookie's value ("" when not bound)
 };
 
 // SP-initiated sign-on: a fresh request ID stored for the connection until now + `lifetime`
-// (relay state kept only when allowed), and the redirect URL to the IdP. saml.metadata when the
-// connection has no HTTP-Redirect SSO URL; storage.* on database failures.
+// (relay state kept only when allowed), and the redirect URL to the IdP. With
+// `bind_to_browser` the request is bound to a fresh 256-bit nonce (stored hashed) that the
+// caller sets as BindingCookie. saml.no_sso_url when the connection has no HTTP-Redirect SSO URL;
+// storage.* on database failures.
 Result<LoginStart> StartLogin(storage::Db& db, const pipeline::Connection& connection,
                               std::string_view relay_state, TimePoint now,
-                              std::chrono::seconds lifetime = std::chrono::minutes(10));
+                              std::chrono::seconds lifetime = std::chrono::minutes(10),
+                              bool bind_to_browser = false);
+
+// The request-binding cookie (SECURITY.md F05): claimgate_authn_<request-id>=<nonce>, sent only
+// to the ACS path, HttpOnly, for `lifetime`. An https ACS gets SameSite=None; Secure (the IdP
+// posts cross-site); a plain-http one (loopback, development) SameSite=Lax, which browsers send
+// on a POST from the same site only. One cookie per request, so two tabs do not clobber.
+std::string BindingCookie(const pipeline::ConnectionConfig& config, const std::string& request_id,
+                          const std::string& nonce, std::chrono::seconds lifetime);
+// The same cookie, expired (sent once the request is answered).
+std::string ClearBindingCookie(const pipeline::ConnectionConfig& config,
+                               const std::string& request_id);
+// The binding nonces of a Cookie header, by request ID: well-formed claimgate_authn_ cookies
+// only (an ID of "_" + hex, a 64-hex-digit value), at most 16; anything else is ignored.
+std::map<std::string, std::string> BindingNonces(std::string_view cookie_header);
 
 // Escapes &, <, >, " and ' for XML and HTML text and attribute values.
 std::string EscapeXml(std::string_view text);

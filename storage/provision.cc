@@ -154,7 +154,7 @@ Result<ProvisionOutcome> DecideAndCommit(Db& db, const ProvisionRequest& r, Time
   std::string relay_state;
   if (!r.consume_request_id.empty()) {
     Result<std::string> relay =
-        ConsumePendingRequest(*txn, r.connection, r.consume_request_id, now);
+        ConsumePendingRequest(*txn, r.connection, r.consume_request_id, now, r.browser_nonce);
     if (!relay.ok()) return relay.status();
     relay_state = *std::move(relay);
   }

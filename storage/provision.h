@@ -4,6 +4,7 @@
 // row, committed together in one transaction (DESIGN.md "Storage").
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,9 @@ struct ProvisionRequest {
   // (in_response_to.unknown_request / request_reused / request_expired). Leave empty when the
   // caller checked InResponseTo itself (process --in-response-to).
   std::string consume_request_id;
+  // The browser's nonce for consume_request_id (serve's binding cookie; SECURITY.md F05), if the
+  // caller has one. A request bound to a browser is refused without it.
+  std::optional<std::string> browser_nonce;
   std::string client_addr;        // "" when unknown
   std::string rules_explanation;  // JSON from the rules stage, embedded in the audit detail
   // Non-ok when an earlier stage rejected the login: Provision then only writes the rejected
@@ -64,7 +68,8 @@ struct ProvisionOutcome {
 };
 
 // Decides and records one login at `now`:
-//   0. when consume_request_id is set: ConsumePendingRequest (in_response_to.*);
+//   0. when consume_request_id is set: ConsumePendingRequest with browser_nonce
+//      (in_response_to.*);
 //   1. replay: PruneExpired, then CheckAndRecordAssertion (replay.detected);
 //   2. enforced domains (provisioning.domain_not_allowed);
 //   3. account: found → disabled? (provisioning.user_disabled) else update per `policies`;

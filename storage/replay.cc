@@ -1,5 +1,6 @@
 #include "storage/replay.h"
 
+#include "storage/sha256.h"
 #include "storage/sqlite.h"
 #include "storage/time_text.h"
 
@@ -42,6 +43,20 @@ Status CheckAndRecordAssertion(Txn& txn, const std::string& connection,
   return s;
 }
 
+namespace {
+
+// Equality of two hex digests without an early exit (their length is not secret).
+bool EqualInConstantTime(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return diff == 0;
+}
+
+}  // namespace
+
 Result<std::int64_t> PruneExpired(Txn& txn, TimePoint now) {
   std::int64_t total = 0;
   for (const char* sql : {"DELETE FROM replay WHERE expires_at <= ?1",
@@ -55,18 +70,22 @@ Result<std::int64_t> PruneExpired(Txn& txn, TimePoint now) {
 }
 
 Status CreatePendingRequest(Txn& txn, const std::string& connection, const std::string& request_id,
-                            const std::string& relay_state, TimePoint expires_at) {
+                            const std::string& relay_state, TimePoint expires_at,
+                            const std::optional<std::string>& browser_nonce) {
   if (request_id.empty()) {
     return Status::Error(errors::kStorageInvalidArgument, "request ID is empty");
   }
   Result<Query> q = txn.db().Prepare(
-      "INSERT INTO pending_requests(connection, request_id, relay_state, expires_at) "
-      "VALUES(?1, ?2, ?3, ?4)");
+      "INSERT INTO pending_requests(connection, request_id, relay_state, expires_at, "
+      "browser_binding) VALUES(?1, ?2, ?3, ?4, ?5)");
   if (!q.ok()) return q.status();
+  const std::optional<std::string> binding =
+      browser_nonce ? std::optional<std::string>(Sha256Hex(*browser_nonce)) : std::nullopt;
   Status s = q->Bind(1, connection)
                  .Bind(2, request_id)
                  .Bind(3, relay_state)
                  .Bind(4, ToMicros(expires_at))
+                 .BindOptional(5, binding)
                  .Run();
   if (s.Is(errors::kStorageConstraint)) {
     // Either a duplicate ID or an unknown connection; say which.
@@ -81,11 +100,12 @@ Status CreatePendingRequest(Txn& txn, const std::string& connection, const std::
 }
 
 Result<std::string> ConsumePendingRequest(Txn& txn, const std::string& connection,
-                                          const std::string& request_id, TimePoint now) {
+                                          const std::string& request_id, TimePoint now,
+                                          const std::optional<std::string>& browser_nonce) {
   std::string relay_state;
   {
     Result<Query> q = txn.db().Prepare(
-        "SELECT relay_state, expires_at, consumed FROM pending_requests "
+        "SELECT relay_state, expires_at, consumed, browser_binding FROM pending_requests "
         "WHERE connection = ?1 AND request_id = ?2");
     if (!q.ok()) return q.status();
     Result<bool> row = q->Bind(1, connection).Bind(2, request_id).Step();
@@ -102,6 +122,12 @@ Result<std::string> ConsumePendingRequest(Txn& txn, const std::string& connectio
     if (ToMicros(now) >= q->Int(1)) {
       return Status::Error(errors::kInResponseToRequestExpired,
                            "request '" + request_id + "' has expired");
+    }
+    if (!q->IsNull(3) &&
+        (!browser_nonce || !EqualInConstantTime(Sha256Hex(*browser_nonce), q->Text(3)))) {
+      return Status::Error(errors::kInResponseToNotThisBrowser,
+                           "request '" + request_id + "' was started in another browser (" +
+                               (browser_nonce ? "wrong" : "no") + " binding cookie)");
     }
     relay_state = q->Text(0);
   }

@@ -4,6 +4,7 @@
 // (pending_requests, for SP-initiated InResponseTo).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "engine/base/clock.h"
@@ -26,15 +27,21 @@ Status CheckAndRecordAssertion(Txn& txn, const std::string& connection,
 // Returns how many rows went.
 Result<std::int64_t> PruneExpired(Txn& txn, TimePoint now);
 
-// Records an AuthnRequest ID sent for `connection`, valid until `expires_at`.
+// Records an AuthnRequest ID sent for `connection`, valid until `expires_at`. With a
+// `browser_nonce` (SECURITY.md F05) the request is bound to the browser holding that nonce in a
+// cookie: only its SHA-256 is stored, and only a consumer presenting the nonce may answer it.
 // storage.constraint when the ID already exists; provisioning.unknown_connection.
 Status CreatePendingRequest(Txn& txn, const std::string& connection, const std::string& request_id,
-                            const std::string& relay_state, TimePoint expires_at);
+                            const std::string& relay_state, TimePoint expires_at,
+                            const std::optional<std::string>& browser_nonce = std::nullopt);
 
 // Marks the request answered and returns its relay state. Exactly once: a second call fails
 // with in_response_to.request_reused; an unknown ID with in_response_to.unknown_request; one
-// past `expires_at` with in_response_to.request_expired.
-Result<std::string> ConsumePendingRequest(Txn& txn, const std::string& connection,
-                                          const std::string& request_id, TimePoint now);
+// past `expires_at` with in_response_to.request_expired. A request bound to a browser needs
+// that browser's `browser_nonce` (compared by hash, in constant time): absent or different is
+// in_response_to.not_this_browser, and the request stays pending for the browser that has it.
+Result<std::string> ConsumePendingRequest(
+    Txn& txn, const std::string& connection, const std::string& request_id, TimePoint now,
+    const std::optional<std::string>& browser_nonce = std::nullopt);
 
 }  // namespace claimgate::storage

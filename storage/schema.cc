@@ -1,4 +1,4 @@
-// Schema v1 (DESIGN.md "Storage"). Times are ISO-8601 UTC text with microseconds
+// Schema v2 (DESIGN.md "Storage"): v1 plus the browser binding of pending requests. Times are ISO-8601 UTC text with microseconds
 // ("2026-11-23T20:27:07.000000Z", fixed width, so text order is time order), except expiry
 // columns, which are integer microseconds since the Unix epoch for cheap comparisons.
 #include "storage/schema.h"
@@ -73,8 +73,17 @@ CREATE TABLE pending_requests (
 ) WITHOUT ROWID;
 )sql";
 
-// Steps indexed by the version they produce: kMigrations[0] turns 0 into 1.
-constexpr const char* kMigrations[] = {kSchemaV1};
+// Version 2 (SECURITY.md F05): a pending request may be bound to the browser that started it.
+// browser_binding is the SHA-256 (hex) of the nonce in that browser's cookie; NULL = unbound
+// (a request made by `claimgate login-url`, which has no browser).
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE pending_requests ADD COLUMN browser_binding TEXT
+  CHECK (browser_binding IS NULL OR length(browser_binding) = 64);
+)sql";
+
+// Steps indexed by the version they produce: kMigrations[0] turns 0 into 1. Never edit a
+// shipped step; add one.
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 Status TooNew(int found) {

@@ -16,7 +16,8 @@ Status FillPolicy(const ConnectionConfig& c, storage::ProvisionRequest* request)
   request->mode = *mode;
   request->default_permissions = c.default_permissions;
   request->enforced_domains = c.enforced_domains;
-  Result<storage::AttributePolicy> fallback = storage::ParseAttributePolicy(c.default_attribute_policy);
+  Result<storage::AttributePolicy> fallback =
+      storage::ParseAttributePolicy(c.default_attribute_policy);
   if (!fallback.ok()) return fallback.status();
   request->policies.default_policy = *fallback;
   for (const auto& [name, text] : c.attribute_policy) {
@@ -67,6 +68,8 @@ Decision Process(const Connection& connection, std::string_view raw, const Login
     if (context.consume_pending_request && login->in_response_to) {
       request.solicited = true;
       request.consume_request_id = *login->in_response_to;
+      auto nonce = context.browser_nonces.find(*login->in_response_to);
+      if (nonce != context.browser_nonces.end()) request.browser_nonce = nonce->second;
     }
     if (!request.solicited && !config.allow_idp_initiated) {
       request.prior = Status::Error(errors::kInResponseToUnsolicited,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,10 @@ struct LoginContext {
   // transaction (unknown, reused or expired: in_response_to.*). Without it, `in_response_to`
   // above is the only request the response may answer.
   bool consume_pending_request = false;
+  // The binding nonces the browser presented (serve's claimgate_authn_<request-id> cookies), by
+  // request ID. A request bound to a browser at /login is consumed only with its nonce
+  // (SECURITY.md F05: a response obtained in another browser cannot be pushed into this one).
+  std::map<std::string, std::string> browser_nonces;
 };
 
 // Where one login's time went, in microseconds (benchmarks, metrics).
@@ -39,9 +44,9 @@ struct StageTimes {
 
 // The decision on one login and everything the JSON contract reports about it.
 struct Decision {
-  Status status;                         // ok = accepted
-  std::optional<saml::Assertion> login;  // set once verification passed
-  std::optional<rules::Mapping> mapping; // set once mapping ran
+  Status status;                          // ok = accepted
+  std::optional<saml::Assertion> login;   // set once verification passed
+  std::optional<rules::Mapping> mapping;  // set once mapping ran
   storage::ProvisionOutcome provisioning;
   StageTimes times;
   bool accepted() const { return status.ok(); }

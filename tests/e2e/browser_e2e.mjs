@@ -9,7 +9,9 @@
 //   4. /admin with the bearer token lists the user and exactly the three audit rows; a screenshot
 //      is taken and its pixels are checked (three green "accepted" rows, no red one);
 //   5. a user outside the connection's enforced domains is refused: 403, the code on the page, a
-//      fourth (red) audit row, nobody provisioned.
+//      fourth (red) audit row, nobody provisioned;
+//   6. login CSRF: an IdP answer obtained in the attacker's browser and auto-posted from the
+//      victim's is refused (the request is bound to the browser that started it by a cookie).
 // Each step also reads claimgate's own state through the CLI (users show, audit verify), so a page
 // that merely looks right cannot pass. The test starts and stops its own servers and checks that
 // none is left running.
@@ -395,6 +397,54 @@ async function refusal(t) {
   await t.context.close();
 }
 
+// 6. Login CSRF (SECURITY.md F05): eve signs in at the IdP in her own browser, keeps the IdP's
+// answer instead of delivering it, and has the victim's browser auto-post it to the ACS. The
+// request was bound to eve's browser by a cookie, so the victim's post is refused and the request
+// stays pending: eve's own browser can still use it.
+async function loginCsrf(t) {
+  const { idp, sp, spBase, ada, browser } = t;
+  const acs = `${spBase}/saml/${CONNECTION}/acs`;
+  idp.setUsers({ ada, eve: { password: 'eve-pw', attributes: {
+    uid: ['eve'], email: ['eve@acme.example'], displayName: ['Eve'], roles: ['admin'] } } });
+  const attacker = await browser.newContext();
+  const ap = await attacker.newPage();
+  let captured = null;
+  await ap.route(acs, (route) => { captured = route.request().postData(); return route.abort(); });
+  await ap.goto(`${spBase}/saml/${CONNECTION}/login`);
+  const cookies = await attacker.cookies(acs);
+  check(cookies.some((c) => c.name.startsWith('claimgate_authn__') && c.httpOnly && c.path === `/saml/${CONNECTION}/acs`),
+    "/login set the HttpOnly binding cookie for the ACS path in eve's browser", JSON.stringify(cookies));
+  await ap.fill('input[name="username"]', 'eve');
+  await ap.fill('input[name="password"]', 'eve-pw');
+  await ap.click('button[type="submit"], input[type="submit"], #submit_button');
+  for (let i = 0; i < 200 && captured === null; i++) await new Promise((r) => setTimeout(r, 50));
+  check(captured !== null && captured.includes('SAMLResponse='), "eve's browser was about to post the IdP's answer");
+  const form = Object.fromEntries(new URLSearchParams(captured));
+  const inputs = Object.entries(form).map(([k, v]) =>
+    `<input type="hidden" name="${k}" value="${v.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}">`).join('');
+  const victim = await browser.newContext();
+  const vp = await victim.newPage();
+  const [forced] = await Promise.all([
+    vp.waitForResponse(acs, { timeout: 20000 }),
+    vp.setContent(`<form method="post" action="${acs}">${inputs}</form><script>document.forms[0].submit()</script>`),
+  ]);
+  const forcedText = await forced.text();
+  check(forced.status() === 403 && forcedText.includes('in_response_to.not_this_browser'),
+    "the answer auto-posted from the victim's browser is refused (in_response_to.not_this_browser)",
+    `${forced.status()} ${forcedText.slice(0, 200)}`);
+  check(!sp.cli(['users', 'list', '--connection', CONNECTION]).includes('eve@'), 'eve was not provisioned by it');
+  await victim.close();
+  await ap.unroute(acs);
+  const own = await attacker.request.post(acs, { form, maxRedirects: 0 });
+  check(own.status() === 200 && (await own.text()).includes('Signed in'),
+    "the request was left pending: eve's own browser, with its cookie, signs in", String(own.status()));
+  const setCookie = own.headers()['set-cookie'] || '';
+  check(/claimgate_authn__[0-9a-f]{40}=; .*Max-Age=0/.test(setCookie), 'and the cookie is cleared', setCookie);
+  await attacker.close();
+  const verify = JSON.parse(sp.cli(['audit', 'verify', '--json']));
+  check(verify.ok === true && verify.rows === 6, '`claimgate audit verify`: six rows, chain intact', JSON.stringify(verify));
+}
+
 // Stops everything the test started and checks that nothing is left; keeps the files on failure.
 async function tearDown(t, ok, keep) {
   const { dir, out, idp, sp, browser } = t;
@@ -442,7 +492,7 @@ async function main() {
   let ok = false;
   try {
     for (const step of [startIdp, startSp, signedRequests, openBrowser, spInitiated, idpInitiated,
-      attributeChange, adminView, refusal]) {
+      attributeChange, adminView, refusal, loginCsrf]) {
       await step(t);
     }
     ok = true;

@@ -86,11 +86,14 @@ class Server:
         finally:
             conn.close()
 
-    def post_acs(self, connection, saml_response, relay_state=None, json_accept=True):
+    def post_acs(self, connection, saml_response, relay_state=None, json_accept=True,
+                 cookie=None):
         form = {"SAMLResponse": saml_response}
         if relay_state is not None:
             form["RelayState"] = relay_state
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if cookie is not None:
+            headers["Cookie"] = cookie
         if json_accept:
             headers["Accept"] = "application/json"
         return self.request("POST", "/saml/%s/acs" % connection, urllib.parse.urlencode(form),

@@ -122,17 +122,39 @@ def sp_initiated(srv):
     if not m:
         return
     rid = m.group(1)
+    # The request is bound to this "browser" (SECURITY.md F05): the cookie set with the redirect.
+    set_cookie = h.get("set-cookie", "")
+    cm = re.match(r"(claimgate_authn_" + rid + r")=([0-9a-f]{64}); ", set_cookie)
+    check(cm is not None and "; Path=/saml/acme-flex/acs;" in set_cookie and "HttpOnly" in set_cookie
+          and "SameSite=None; Secure" in set_cookie,
+          "login sets the binding cookie for the ACS only (https: SameSite=None; Secure): %s"
+          % set_cookie)
+    if not cm:
+        return
+    cookie = "%s=%s" % (cm.group(1), cm.group(2))
     answer = S.flex_response("resp-" + rid, "assert-" + rid, "carol@acme.example",
                              in_response_to=rid)
-    st, h, body = srv.post_acs("acme-flex", answer, json_accept=False)
+    # Login CSRF: the same answer posted from a browser without the cookie (or with another
+    # nonce) is refused, and the request stays pending for the browser that started it.
+    st, _, body = srv.post_acs("acme-flex", answer)
+    check(st == 403 and code_of(body) == "in_response_to.not_this_browser",
+          "an answer posted without the binding cookie: %s" % body[:200])
+    st, _, body = srv.post_acs("acme-flex", answer, cookie="%s=%s" % (cm.group(1), "0" * 64))
+    check(st == 403 and code_of(body) == "in_response_to.not_this_browser",
+          "an answer posted with another nonce: %s" % body[:200])
+    st, h, body = srv.post_acs("acme-flex", answer, json_accept=False,
+                               cookie="theme=dark; " + cookie + "; other=1")
     check(st == 303 and h.get("location") == "https://flex.acme.example/after",
           "SP-initiated login accepted, back to the stored RelayState: %d %s" % (st, body[:300]))
-    st, _, body = srv.post_acs("acme-flex", answer)
+    check(h.get("set-cookie", "").startswith(cm.group(1) + "=; ") and
+          "Max-Age=0" in h.get("set-cookie", ""), "the answered request's cookie is cleared: %s"
+          % h.get("set-cookie", ""))
+    st, _, body = srv.post_acs("acme-flex", answer, cookie=cookie)
     check(st == 403 and code_of(body) == "in_response_to.request_reused",
           "same response again: %s" % body[:200])
     second = S.flex_response("resp2-" + rid, "assert2-" + rid, "carol@acme.example",
                              in_response_to=rid)
-    st, _, body = srv.post_acs("acme-flex", second)
+    st, _, body = srv.post_acs("acme-flex", second, cookie=cookie)
     check(st == 403 and code_of(body) == "in_response_to.request_reused",
           "a second answer to a consumed request: %s" % body[:200])
     never = S.flex_response("resp-never", "assert-never", "dave@acme.example",
@@ -142,6 +164,14 @@ def sp_initiated(srv):
           "an answer to a request never sent: %s" % body[:200])
     url = srv.cli("login-url", "--connection", "acme-flex").strip()
     check(url.startswith("https://idp.example/") and "SAMLRequest=" in url, "login-url prints a URL")
+    # A request from `login-url` has no browser to bind: answered without a cookie, as before.
+    q = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
+    request = zlib.decompress(base64.b64decode(q["SAMLRequest"][0]), -15).decode()
+    cli_rid = re.search(r' ID="(_[0-9a-f]{40})"', request).group(1)
+    answer = S.flex_response("resp-" + cli_rid, "assert-" + cli_rid, "carol@acme.example",
+                             in_response_to=cli_rid)
+    st, _, body = srv.post_acs("acme-flex", answer)
+    check(st == 200, "an answer to a login-url request needs no cookie: %d %s" % (st, body[:200]))
 
 
 def concurrent(srv):

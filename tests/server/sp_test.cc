@@ -95,14 +95,65 @@ BOOST_AUTO_TEST_CASE(login_redirects_with_a_deflated_stored_request) {
   const std::size_t at = xml.find("ID=\"") + 4;
   const std::string id = xml.substr(at, xml.find('"', at) - at);
   BOOST_TEST(id.size() == 41u);
-  // Stored: consuming it works once, and hands back the allowed relay state.
+  // Bound to this browser (SECURITY.md F05) by a cookie sent to the ACS path only.
+  const std::string cookie = r.headers["Set-Cookie"];
+  const std::string prefix = "claimgate_authn_" + id + "=";
+  BOOST_REQUIRE(cookie.rfind(prefix, 0) == 0);
+  const std::string nonce = cookie.substr(prefix.size(), 64);
+  BOOST_TEST(cookie.substr(prefix.size() + 64) ==
+             "; Path=/saml/acme-flex/acs; Max-Age=600; HttpOnly; SameSite=None; Secure");
+  BOOST_TEST(BindingNonces("a=b; " + cookie.substr(0, prefix.size() + 64)).at(id) == nonce);
+  // Stored: consuming it works once, with the nonce, and hands back the allowed relay state.
   storage::Db db = f.OpenDb();
   Result<storage::Txn> txn = storage::Txn::BeginImmediate(db);
   BOOST_REQUIRE(txn.ok());
+  BOOST_TEST(
+      storage::ConsumePendingRequest(*txn, "acme-flex", id, SystemClock().Now()).status().code() ==
+      "in_response_to.not_this_browser");
   Result<std::string> relay =
-      storage::ConsumePendingRequest(*txn, "acme-flex", id, SystemClock().Now());
+      storage::ConsumePendingRequest(*txn, "acme-flex", id, SystemClock().Now(), nonce);
   BOOST_REQUIRE(relay.ok());
   BOOST_TEST(*relay == "https://flex.acme.example/desk");
+}
+
+BOOST_AUTO_TEST_CASE(binding_cookies_parse_strictly) {
+  const std::string id = "_" + std::string(40, 'a');
+  const std::string nonce(64, '0');
+  // Well-formed ones only, whatever surrounds them.
+  std::map<std::string, std::string> n =
+      BindingNonces(" x=1;claimgate_authn_" + id + "=" + nonce + " ; y=2");
+  BOOST_TEST(n.size() == 1u);
+  BOOST_TEST(n[id] == nonce);
+  for (const std::string& bad :
+       {"claimgate_authn_" + id + "=" + nonce.substr(1),       // short nonce
+        "claimgate_authn_" + id + "=" + std::string(64, 'G'),  // not hex
+        "claimgate_authn_" + id + "=" + std::string(64, 'A'),  // upper case
+        "claimgate_authn_" + id.substr(1) + "=" + nonce,       // ID without '_'
+        "claimgate_authn_" + id + "x=" + nonce,                // long ID
+        "claimgate_authn_" + id,                               // no value
+        std::string("claimgate_authn_=") + nonce, std::string(), std::string(";;;=")}) {
+    BOOST_TEST(BindingNonces(bad).empty(), bad);
+  }
+  // At most 16 are read from one header.
+  std::string many;
+  for (int i = 0; i < 40; ++i) {
+    std::string rid = "_" + std::string(38, 'b') + (i < 10 ? "0" : "") + std::to_string(i);
+    many += "claimgate_authn_" + rid + "=" + nonce + "; ";
+  }
+  BOOST_TEST(BindingNonces(many).size() == 16u);
+}
+
+BOOST_AUTO_TEST_CASE(binding_cookie_attributes_follow_the_acs_scheme) {
+  pipeline::ConnectionConfig c;
+  c.acs_url = "http://127.0.0.1:8080/saml/dev/acs?x=1";
+  const std::string plain = BindingCookie(c, "_r", "n", std::chrono::seconds(60));
+  BOOST_TEST(plain ==
+             "claimgate_authn__r=n; Path=/saml/dev/acs; Max-Age=60; HttpOnly; "
+             "SameSite=Lax");
+  c.acs_url = "https://sp.example/saml/prod/acs";
+  BOOST_TEST(ClearBindingCookie(c, "_r") ==
+             "claimgate_authn__r=; Path=/saml/prod/acs; Max-Age=0; HttpOnly; SameSite=None; "
+             "Secure");
 }
 
 BOOST_AUTO_TEST_CASE(login_drops_a_relay_state_off_the_allow_list) {

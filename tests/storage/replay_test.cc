@@ -3,6 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "storage/schema.h"
+#include "storage/sha256.h"
 #include "tests/storage/test_util.h"
 
 namespace claimgate::storage {
@@ -94,6 +96,69 @@ BOOST_AUTO_TEST_CASE(pending_request_is_consumed_once) {
   BOOST_REQUIRE(txn->Commit().ok());
   BOOST_TEST(ScalarInt(db, "SELECT consumed FROM pending_requests WHERE request_id='_req'") == 1);
   BOOST_TEST(ScalarInt(db, "SELECT consumed FROM pending_requests WHERE request_id='_late'") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(bound_request_needs_its_browser_nonce) {
+  // SECURITY.md F05: a request started in one browser is answered only from that browser.
+  TempDir dir;
+  Db db = OpenDb(dir);
+  const std::string nonce(64, 'a');
+  {
+    Result<Txn> txn = Txn::BeginImmediate(db);
+    BOOST_REQUIRE(txn.ok());
+    BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_b", "/x", At("2026-01-02"), nonce).ok());
+    BOOST_REQUIRE(txn->Commit().ok());
+  }
+  // Only the nonce's SHA-256 is stored.
+  BOOST_TEST(ScalarInt(db,
+                       "SELECT count(*) FROM pending_requests WHERE browser_binding = "
+                       "'" +
+                           Sha256Hex(nonce) + "'") == 1);
+  BOOST_TEST(ScalarInt(db,
+                       "SELECT count(*) FROM pending_requests WHERE browser_binding = "
+                       "'" +
+                           nonce + "'") == 0);
+  Result<Txn> txn = Txn::BeginImmediate(db);
+  BOOST_REQUIRE(txn.ok());
+  BOOST_TEST(ConsumePendingRequest(*txn, "acme", "_b", At("2026-01-01")).status().code() ==
+             "in_response_to.not_this_browser");
+  BOOST_TEST(ConsumePendingRequest(*txn, "acme", "_b", At("2026-01-01"), std::string(64, 'b'))
+                 .status()
+                 .code() == "in_response_to.not_this_browser");
+  BOOST_TEST(
+      ConsumePendingRequest(*txn, "acme", "_b", At("2026-01-01"), std::string()).status().code() ==
+      "in_response_to.not_this_browser");
+  // Not consumed by the refusals: the right browser still can, once.
+  BOOST_TEST(ScalarInt(db, "SELECT consumed FROM pending_requests WHERE request_id='_b'") == 0);
+  Result<std::string> relay = ConsumePendingRequest(*txn, "acme", "_b", At("2026-01-01"), nonce);
+  BOOST_REQUIRE(relay.ok());
+  BOOST_TEST(*relay == "/x");
+  BOOST_TEST(ConsumePendingRequest(*txn, "acme", "_b", At("2026-01-01"), nonce).status().code() ==
+             "in_response_to.request_reused");
+  // An unbound request (login-url) ignores any nonce offered.
+  BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_u", "", At("2026-01-02")).ok());
+  BOOST_TEST(ConsumePendingRequest(*txn, "acme", "_u", At("2026-01-01"), nonce).ok());
+}
+
+BOOST_AUTO_TEST_CASE(version_1_database_migrates_and_keeps_its_requests) {
+  TempDir dir;
+  { Db db = OpenDb(dir); }
+  // Make it what claimgate 1 wrote: no browser_binding column, user_version 1, one request.
+  testing::RawExec(dir.File("test.db"),
+                   "ALTER TABLE pending_requests DROP COLUMN browser_binding; "
+                   "INSERT INTO pending_requests(connection, request_id, relay_state, expires_at) "
+                   "VALUES('acme', '_old', '/old', 9000000000000000); PRAGMA user_version = 1");
+  Result<Db> db = Db::Open(dir.File("test.db"));
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+  BOOST_TEST(ScalarInt(*db, "PRAGMA user_version") == kSchemaVersion);
+  BOOST_TEST(ScalarInt(*db,
+                       "SELECT count(*) FROM pending_requests WHERE request_id = '_old' "
+                       "AND browser_binding IS NULL") == 1);
+  Result<Txn> txn = Txn::BeginImmediate(*db);
+  BOOST_REQUIRE(txn.ok());
+  Result<std::string> relay = ConsumePendingRequest(*txn, "acme", "_old", At("2026-01-01"));
+  BOOST_REQUIRE(relay.ok());
+  BOOST_TEST(*relay == "/old");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
