@@ -240,6 +240,9 @@ def b_cases():
 
 
 def c_cases():
+    # These also cover SECURITY.md H04: trust comes only from the admin-approved metadata or
+    # certificates of the connection, never from a message (an attacker's certificate in
+    # KeyInfo is signature.untrusted_key), and rollover means two pinned certificates.
     att = dict(key="attacker")
     c = [Case("c01.attacker_key_attacker_cert", "C01", _forged(**att), same,
               reject("signature.untrusted_key"), "forgery signed by the attacker, his cert"),

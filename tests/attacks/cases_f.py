@@ -97,6 +97,9 @@ def f_cases():
           Case("f05.in_response_to_only_on_response", "F05",
                G.entra(scm=scm(irt=None)), same, reject("in_response_to.missing"),
                "only the unsigned Response names the request: the signed SCD must", args=irt),
+          # SECURITY.md C06 (a stolen IdP key) cannot be caught by cryptography; what bounds
+          # it here is that trust is per connection (the F07 cases: the expected Issuer and only
+          # that connection's keys), short validity windows (E rows) and the replay cache.
           Case("f07.issuer_not_expected_idp", "F07", ok(issuer="https://other-idp.test",
                                                         response_issuer="https://other-idp.test"),
                same, reject("issuer.mismatch"), "Issuer is not --idp-entity-id"),

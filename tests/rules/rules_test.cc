@@ -91,6 +91,25 @@ BOOST_AUTO_TEST_CASE(empty_matches_step_over_whole_characters) {
   BOOST_TEST(Worker(rs, MakeClaims({{"n", {"\xc3\xa9" "ax"}}})) == "{\"t\":\"-\xc3\xa9" "-a--\"}");
 }
 
+BOOST_AUTO_TEST_CASE(values_are_strings_whatever_their_xsi_type) {
+  // SECURITY.md B12: exclusive c14n does not cover a prefix used only in xsi:type, so an
+  // attacker can rebind it outside the signed Assertion. Rules never read value types: the
+  // mapping of "true" is the same whether it claims to be xs:boolean, xs:string or untyped.
+  RuleSet rs = MustLoad(R"({"version":1,"attributes":{
+      "admin":{"from":"isAdmin","map":[{"equals":"true","to":"yes"}],"unmapped":"drop",
+               "default":"no"}}})");
+  Claims typed = MakeClaims({{"isAdmin", {"true"}}});
+  const std::string untyped = Worker(rs, typed);
+  BOOST_TEST(untyped == R"({"admin":"yes"})");
+  for (const char* type : {"xs:boolean", "xs:string", "evil:anything", "xsd:int"}) {
+    typed.attributes[0].value_types = {type};
+    BOOST_TEST(Worker(rs, typed) == untyped, type);
+  }
+  Claims one = MakeClaims({{"isAdmin", {"1"}}});
+  one.attributes[0].value_types = {"xs:boolean"};  // "1" is true to XML Schema; not to the rules
+  BOOST_TEST(Worker(rs, one) == R"({"admin":"no"})");
+}
+
 BOOST_AUTO_TEST_CASE(map_precedence_and_unmapped) {
   RuleSet rs = MustLoad(R"({"version":1,"attributes":{"r":{"from":"g","multi":true,
       "map":[{"equals":"Flex Admins","to":"admin"},
@@ -137,6 +156,9 @@ BOOST_AUTO_TEST_CASE(when_add_set_remove) {
 }
 
 BOOST_AUTO_TEST_CASE(entra_groups_overflow_is_reported_not_empty) {
+  // SECURITY.md H02: Entra leaves the groups claim out past 150 groups and sends groups.link
+  // instead. Absent is not empty: a rule that reads groups refuses the login (fail closed)
+  // rather than mapping "no groups", which could revoke or grant by accident.
   RuleSet rs = MustLoad(R"({"version":1,"attributes":{"g":{"from":"groups","multi":true}}})");
   Claims c = MakeClaims({{"http://schemas.microsoft.com/claims/groups.link",
                           {"https://graph.microsoft.com/v1.0/users/x/getMemberObjects"}}});

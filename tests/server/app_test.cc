@@ -33,10 +33,21 @@ BOOST_AUTO_TEST_CASE(health_metrics_and_unknown_routes) {
   HttpResponse d = f.app().Handle(del);
   BOOST_TEST(d.status == 405);
   BOOST_TEST(d.headers["Allow"] == "GET");
-  HttpResponse get_acs = f.app().Handle(Get("/saml/acme-flex/acs"));
+  // SECURITY.md F13: no Response over the Redirect binding, whatever the query carries.
+  const std::string response = UrlEncode(Example("flex", "1-first-login.xml"));
+  HttpResponse get_acs = f.app().Handle(Get("/saml/acme-flex/acs", "SAMLResponse=" + response));
   BOOST_TEST(get_acs.status == 405);
   BOOST_TEST(get_acs.code == "input.method_not_allowed");
   BOOST_TEST(get_acs.headers["Allow"] == "POST");
+  // F13: a repeated SAMLResponse (or RelayState) field is refused, never "the first one wins".
+  for (const std::string& body :
+       {"SAMLResponse=" + response + "&SAMLResponse=" + response,
+        "SAMLResponse=" + response + "&RelayState=a&RelayState=b"}) {
+    HttpResponse twice = f.app().Handle(PostForm("/saml/acme-flex/acs", body));
+    BOOST_TEST(twice.status == 400);
+    BOOST_TEST(twice.code == "input.bad_request");
+  }
+  BOOST_TEST(f.AuditRows() == 0);  // none of these reached the pipeline
   BOOST_TEST(f.app().Handle(PostForm("/saml/acme-flex/login", "")).status == 405);
 }
 

@@ -313,6 +313,30 @@ BOOST_AUTO_TEST_CASE(bad_rules_explanation_is_kept_as_a_string) {
              R"({"action":"created","permissions":["agent"],"rules":"not json {"})");
 }
 
+BOOST_AUTO_TEST_CASE(an_email_never_links_to_another_subjects_account) {
+  // SECURITY.md H01: accounts are keyed on (connection, NameID subject). Someone who sets their
+  // email at the IdP to the victim's gets an account of their own, never the victim's.
+  TempDir dir;
+  Db db = OpenDb(dir);
+  BOOST_REQUIRE(Provision(db, Login("victim", "_v1"), T0()).status.ok());
+  BOOST_REQUIRE(AdminGrantPermission(db, "acme", "victim", "billing_admin", T0()).ok());
+  ProvisionRequest mallory = Login("mallory", "_m1");
+  mallory.email = "victim@acme.com";
+  mallory.worker = {{"roles", {"agent"}}, {"image_url", {"evil.png"}}};
+  const ProvisionOutcome out = Provision(db, mallory, At("2026-01-01T00:01:00Z"));
+  BOOST_REQUIRE(out.status.ok());
+  BOOST_TEST((out.action == ProvisionAction::kCreated));
+  const User victim = MustFind(db, "victim");
+  const User other = MustFind(db, "mallory");
+  BOOST_TEST(out.user_id == other.id);
+  BOOST_TEST(other.id != victim.id);
+  // The victim's account is untouched: its permissions, attributes and email.
+  BOOST_TEST((victim.permissions == std::vector<std::string>{"agent", "billing_admin"}));
+  BOOST_TEST((victim.attributes.at("image_url") == std::vector<std::string>{"a.png"}));
+  BOOST_TEST(victim.email == "victim@acme.com");
+  BOOST_TEST((other.permissions == std::vector<std::string>{"agent"}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
