@@ -131,12 +131,24 @@ Result<Db> Db::Open(const std::string& path, const DbOptions& options) {
                              "': " + (raw ? ::sqlite3_errmsg(raw) : ::sqlite3_errstr(rc)));
   }
   ::sqlite3_busy_timeout(raw, options.busy_timeout_ms);
-  // journal_mode=WAL needs a brief exclusive lock the first time; the busy timeout covers it.
-  // It persists in the file, so later opens find it already set.
+  // journal_mode=WAL needs a brief exclusive lock the first time. It persists in the file, so
+  // later opens find it already set. When several processes open a new file at once, SQLite
+  // may answer SQLITE_BUSY at once, without calling the busy handler (it would deadlock: each
+  // holds a shared lock and wants the exclusive one), so the switch is retried here, with
+  // backoff, for as long as the busy timeout.
   const std::string pragmas =
       std::string("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=") +
       (options.synchronous_full ? "FULL" : "NORMAL") + ";";
-  if (Status s = db.Exec(pragmas); !s.ok()) return std::move(s).Prefixed(path + ": ");
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(options.busy_timeout_ms);
+  for (int attempt = 0;; ++attempt) {
+    Status s = db.Exec(pragmas);
+    if (s.ok()) break;
+    if (!s.Is(errors::kStorageBusy) || std::chrono::steady_clock::now() >= deadline) {
+      return std::move(s).Prefixed(path + ": ");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1 + (attempt % 8) * (attempt % 8)));
+  }
   if (Status s = Migrate(db); !s.ok()) return std::move(s).Prefixed(path + ": ");
   return db;
 }
