@@ -46,7 +46,9 @@ Result<std::vector<pugi::xml_node>> ElementChildren(pugi::xml_node el, std::stri
   return out;
 }
 
-bool IsDs(pugi::xml_node el, std::string_view local) { return xml::Is(el, kDsigNs, local); }
+bool IsDs(const xml::Document& doc, pugi::xml_node el, std::string_view local) {
+  return doc.Is(el, kDsigNs, local);
+}
 
 // Text of a value element (DigestValue, SignatureValue, X509Certificate): text children only.
 // A comment, CDATA or element inside is refused (SECURITY.md B02).
@@ -73,12 +75,12 @@ Result<std::string> Base64Value(pugi::xml_node el, std::string_view what) {
 }
 
 // The PrefixList of an ec:InclusiveNamespaces child, which must be the only child of `el`.
-Status ReadInclusivePrefixes(pugi::xml_node el, const ErrorCode& code, std::string_view what,
-                             std::vector<std::string>* prefixes) {
+Status ReadInclusivePrefixes(const xml::Document& doc, pugi::xml_node el, const ErrorCode& code,
+                             std::string_view what, std::vector<std::string>* prefixes) {
   Result<std::vector<pugi::xml_node>> kids = ElementChildren(el, what);
   if (!kids.ok()) return kids.status();
   if (kids->empty()) return Status::Ok();
-  if (kids->size() > 1 || !xml::Is((*kids)[0], kExcC14nNs, "InclusiveNamespaces")) {
+  if (kids->size() > 1 || !doc.Is((*kids)[0], kExcC14nNs, "InclusiveNamespaces")) {
     return Status::Error(code, std::string(what) + " may hold only ec:InclusiveNamespaces");
   }
   const std::string list = xml::Attr((*kids)[0], "PrefixList").value();
@@ -112,14 +114,14 @@ bool ReadReferenceId(std::string_view uri, std::string* id) {
   return true;
 }
 
-Status ReadSignedInfoHead(pugi::xml_node c14n, pugi::xml_node method, const VerifyOptions& options,
-                          SignatureParts* parts) {
+Status ReadSignedInfoHead(const xml::Document& doc, pugi::xml_node c14n, pugi::xml_node method,
+                          const VerifyOptions& options, SignatureParts* parts) {
   if (xml::Attr(c14n, "Algorithm").value() != kExcC14n) {
     return Status::Error(errors::kSignatureCanonicalization,
                          std::string("CanonicalizationMethod ") + xml::Attr(c14n, "Algorithm").value() +
                              " is not exclusive c14n without comments");
   }
-  if (Status s = ReadInclusivePrefixes(c14n, errors::kSignatureCanonicalization,
+  if (Status s = ReadInclusivePrefixes(doc, c14n, errors::kSignatureCanonicalization,
                                        "CanonicalizationMethod", &parts->signed_info_prefixes);
       !s.ok()) {
     return s;
@@ -143,21 +145,21 @@ Status ReadSignedInfoHead(pugi::xml_node c14n, pugi::xml_node method, const Veri
 }
 
 // Transforms: enveloped-signature, optionally followed by exclusive c14n (OpenSAML's profile).
-Status ReadTransforms(pugi::xml_node transforms, SignatureParts* parts) {
+Status ReadTransforms(const xml::Document& doc, pugi::xml_node transforms, SignatureParts* parts) {
   Result<std::vector<pugi::xml_node>> list = ElementChildren(transforms, "Transforms");
   if (!list.ok()) return list.status();
   auto bad = [](std::string m) { return Status::Error(errors::kSignatureTransform, std::move(m)); };
   if (list->empty() || list->size() > 2) return bad("Transforms must hold one or two Transform");
   for (std::size_t i = 0; i < list->size(); ++i) {
     const pugi::xml_node t = (*list)[i];
-    if (!IsDs(t, "Transform")) return bad("Transforms holds a stranger element");
+    if (!IsDs(doc, t, "Transform")) return bad("Transforms holds a stranger element");
     const std::string alg = xml::Attr(t, "Algorithm").value();
     if (i == 0) {
       if (alg != kEnvelopedSignature) return bad("the first Transform must be enveloped-signature");
       if (xml::HasElementChildren(t)) return bad("the enveloped-signature Transform has children");
     } else {
       if (alg != kExcC14n) return bad("Transform " + alg + " is not allowed");
-      if (Status s = ReadInclusivePrefixes(t, errors::kSignatureTransform, "Transform",
+      if (Status s = ReadInclusivePrefixes(doc, t, errors::kSignatureTransform, "Transform",
                                            &parts->reference_prefixes);
           !s.ok()) {
         return s;
@@ -167,7 +169,8 @@ Status ReadTransforms(pugi::xml_node transforms, SignatureParts* parts) {
   return Status::Ok();
 }
 
-Status ReadReference(pugi::xml_node ref, const VerifyOptions& options, SignatureParts* parts) {
+Status ReadReference(const xml::Document& doc, pugi::xml_node ref, const VerifyOptions& options,
+                     SignatureParts* parts) {
   if (!ReadReferenceId(xml::Attr(ref, "URI").value(), &parts->reference_id)) {
     return Status::Error(errors::kSignatureReferenceUri,
                          std::string("Reference URI '") + xml::Attr(ref, "URI").value() +
@@ -176,15 +179,15 @@ Status ReadReference(pugi::xml_node ref, const VerifyOptions& options, Signature
   Result<std::vector<pugi::xml_node>> kids = ElementChildren(ref, "Reference");
   if (!kids.ok()) return kids.status();
   std::size_t i = 0;
-  if (i < kids->size() && IsDs((*kids)[i], "Transforms")) {
-    if (Status s = ReadTransforms((*kids)[i], parts); !s.ok()) return s;
+  if (i < kids->size() && IsDs(doc, (*kids)[i], "Transforms")) {
+    if (Status s = ReadTransforms(doc, (*kids)[i], parts); !s.ok()) return s;
     ++i;
   } else {
     return Status::Error(errors::kSignatureTransform,
                          "Reference has no Transforms (enveloped-signature is required)");
   }
-  if (kids->size() != i + 2 || !IsDs((*kids)[i], "DigestMethod") ||
-      !IsDs((*kids)[i + 1], "DigestValue")) {
+  if (kids->size() != i + 2 || !IsDs(doc, (*kids)[i], "DigestMethod") ||
+      !IsDs(doc, (*kids)[i + 1], "DigestValue")) {
     return Shape("Reference must hold Transforms, DigestMethod and DigestValue");
   }
   const std::string alg = xml::Attr((*kids)[i], "Algorithm").value();
@@ -202,14 +205,14 @@ Status ReadReference(pugi::xml_node ref, const VerifyOptions& options, Signature
   return Status::Ok();
 }
 
-Status ReadKeyInfo(pugi::xml_node key_info, SignatureParts* parts) {
+Status ReadKeyInfo(const xml::Document& doc, pugi::xml_node key_info, SignatureParts* parts) {
   std::size_t count = 0;
   for (pugi::xml_node n = key_info.first_child(); n;) {
     if (n.type() == pugi::node_element && ++count > kMaxKeyInfoElements) {
       return Shape("KeyInfo is too large");
     }
-    if (!parts->has_keyinfo_certificate && IsDs(n, "X509Certificate") &&
-        xml::Is(n.parent(), kDsigNs, "X509Data") && n.parent().parent() == key_info) {
+    if (!parts->has_keyinfo_certificate && IsDs(doc, n, "X509Certificate") &&
+        IsDs(doc, n.parent(), "X509Data") && n.parent().parent() == key_info) {
       Result<std::string> der = Base64Value(n, "X509Certificate");
       if (!der.ok()) return der.status();
       if (der->size() > kMaxCertificateBytes) return Shape("KeyInfo certificate is too large");
@@ -230,37 +233,38 @@ Status ReadKeyInfo(pugi::xml_node key_info, SignatureParts* parts) {
 
 }  // namespace
 
-Result<SignatureParts> ReadSignature(pugi::xml_node signature, const VerifyOptions& options) {
+Result<SignatureParts> ReadSignature(const xml::Document& doc, pugi::xml_node signature,
+                                     const VerifyOptions& options) {
   SignatureParts parts;
   Result<std::vector<pugi::xml_node>> kids = ElementChildren(signature, "Signature");
   if (!kids.ok()) return kids.status();
   const std::size_t n = kids->size();
-  if (n < 2 || n > 3 || !IsDs((*kids)[0], "SignedInfo") || !IsDs((*kids)[1], "SignatureValue") ||
-      (n == 3 && !IsDs((*kids)[2], "KeyInfo"))) {
+  if (n < 2 || n > 3 || !IsDs(doc, (*kids)[0], "SignedInfo") ||
+      !IsDs(doc, (*kids)[1], "SignatureValue") || (n == 3 && !IsDs(doc, (*kids)[2], "KeyInfo"))) {
     return Shape("Signature must hold exactly SignedInfo, SignatureValue and at most one KeyInfo");
   }
   parts.signed_info = (*kids)[0];
 
   Result<std::vector<pugi::xml_node>> si = ElementChildren(parts.signed_info, "SignedInfo");
   if (!si.ok()) return si.status();
-  if (si->size() < 2 || !IsDs((*si)[0], "CanonicalizationMethod") ||
-      !IsDs((*si)[1], "SignatureMethod")) {
+  if (si->size() < 2 || !IsDs(doc, (*si)[0], "CanonicalizationMethod") ||
+      !IsDs(doc, (*si)[1], "SignatureMethod")) {
     return Shape("SignedInfo must hold CanonicalizationMethod, SignatureMethod, Reference");
   }
   for (std::size_t i = 2; i < si->size(); ++i) {
-    if (!IsDs((*si)[i], "Reference")) return Shape("SignedInfo holds a stranger element");
+    if (!IsDs(doc, (*si)[i], "Reference")) return Shape("SignedInfo holds a stranger element");
   }
   if (si->size() != 3) {
     return Status::Error(errors::kSignatureReferenceCount, "SignedInfo must hold exactly one Reference");
   }
-  if (Status s = ReadSignedInfoHead((*si)[0], (*si)[1], options, &parts); !s.ok()) return s;
-  if (Status s = ReadReference((*si)[2], options, &parts); !s.ok()) return s;
+  if (Status s = ReadSignedInfoHead(doc, (*si)[0], (*si)[1], options, &parts); !s.ok()) return s;
+  if (Status s = ReadReference(doc, (*si)[2], options, &parts); !s.ok()) return s;
 
   Result<std::string> value = Base64Value((*kids)[1], "SignatureValue");
   if (!value.ok()) return value.status();
   parts.signature_value = std::move(*value);
   if (n == 3) {
-    if (Status s = ReadKeyInfo((*kids)[2], &parts); !s.ok()) return s;
+    if (Status s = ReadKeyInfo(doc, (*kids)[2], &parts); !s.ok()) return s;
   }
   return parts;
 }

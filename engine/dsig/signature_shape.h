@@ -1,13 +1,13 @@
 #pragma once
 
+#include <pugixml.hpp>
 #include <string>
 #include <vector>
-
-#include <pugixml.hpp>
 
 #include "engine/base/status.h"
 #include "engine/dsig/algorithms.h"
 #include "engine/dsig/verifier.h"
+#include "engine/xml/document.h"
 
 // Internal to engine/dsig: the fixed shape of one enveloped Signature, read and checked before
 // any cryptography (SECURITY.md DR3, DR6, DR7). Nothing outside dsig/ includes this header.
@@ -28,6 +28,7 @@ struct SignatureParts {
 
 // Reads `signature` (a ds:Signature) into parts, rejecting every shape, algorithm, reference
 // and transform outside the profile with its signature.* code.
-Result<SignatureParts> ReadSignature(pugi::xml_node signature, const VerifyOptions& options);
+Result<SignatureParts> ReadSignature(const xml::Document& doc, pugi::xml_node signature,
+                                     const VerifyOptions& options);
 
 }  // namespace claimgate::dsig::internal

@@ -56,10 +56,10 @@ Result<SignedElement> Verifier::VerifyEnveloped(const xml::Document& doc, pugi::
   if (keys_.empty()) {
     return Status::Error(errors::kSignatureNoKeys, "no pinned signing key is configured");
   }
-  if (!xml::Is(signature, kDsigNs, "Signature") || signature.parent() != parent) {
+  if (!doc.Is(signature, kDsigNs, "Signature") || signature.parent() != parent) {
     return Status::Error(errors::kSignaturePosition, "the Signature is not a child of its element");
   }
-  Result<internal::SignatureParts> parts = internal::ReadSignature(signature, options_);
+  Result<internal::SignatureParts> parts = internal::ReadSignature(doc, signature, options_);
   if (!parts.ok()) return parts.status();
 
   // The Reference must name the Signature's own parent, through the document's unique ID table

@@ -13,12 +13,13 @@ namespace {
 
 // SAML core §2.5.1.4: several AudienceRestrictions must all be satisfied; within one, any
 // Audience may match (SECURITY.md F03). At least one is required.
-Status CheckAudiences(pugi::xml_node conditions, const Expectations& want) {
+Status CheckAudiences(const xml::Document& doc, pugi::xml_node conditions,
+                      const Expectations& want) {
   std::size_t restrictions = 0;
-  for (const pugi::xml_node r : xml::Children(conditions, kAssertionNs, "AudienceRestriction")) {
+  for (const pugi::xml_node r : doc.Children(conditions, kAssertionNs, "AudienceRestriction")) {
     ++restrictions;
     bool listed = false;
-    for (const pugi::xml_node a : xml::Children(r, kAssertionNs, "Audience")) {
+    for (const pugi::xml_node a : doc.Children(r, kAssertionNs, "Audience")) {
       if (xml::Text(a) == want.sp_entity_id) listed = true;
     }
     if (!listed) {
@@ -35,17 +36,18 @@ Status CheckAudiences(pugi::xml_node conditions, const Expectations& want) {
 
 // SAML core §2.5.1.5-6: OneTimeUse (handled by the replay cache) and ProxyRestriction are
 // understood; any other condition fails closed (SECURITY.md F09).
-Status CheckKnownConditions(pugi::xml_node conditions) {
+Status CheckKnownConditions(const xml::Document& doc, pugi::xml_node conditions) {
   for (pugi::xml_node c = conditions.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
-    const bool known = xml::Is(c, kAssertionNs, "AudienceRestriction") ||
-                       xml::Is(c, kAssertionNs, "OneTimeUse") ||
-                       xml::Is(c, kAssertionNs, "ProxyRestriction");
+    const bool known = doc.Is(c, kAssertionNs, "AudienceRestriction") ||
+                       doc.Is(c, kAssertionNs, "OneTimeUse") ||
+                       doc.Is(c, kAssertionNs, "ProxyRestriction");
     if (!known) {
-      return Status::Error(errors::kSamlUnknownCondition,
-                           "Conditions holds {" + std::string(xml::NamespaceUri(c)) + "}" +
-                               std::string(xml::LocalName(c)) + ", which this SP does not "
-                                                                "understand");
+      return Status::Error(errors::kSamlUnknownCondition, "Conditions holds {" +
+                                                              std::string(doc.NamespaceUri(c)) +
+                                                              "}" + std::string(xml::LocalName(c)) +
+                                                              ", which this SP does not "
+                                                              "understand");
     }
   }
   return Status::Ok();
@@ -53,9 +55,9 @@ Status CheckKnownConditions(pugi::xml_node conditions) {
 
 }  // namespace
 
-Status CheckConditions(pugi::xml_node signed_assertion, const Expectations& want, TimePoint now,
-                       std::optional<TimePoint>* expiry) {
-  const pugi::xml_node conditions = xml::Child(signed_assertion, kAssertionNs, "Conditions");
+Status CheckConditions(const xml::Document& doc, pugi::xml_node signed_assertion,
+                       const Expectations& want, TimePoint now, std::optional<TimePoint>* expiry) {
+  const pugi::xml_node conditions = doc.Child(signed_assertion, kAssertionNs, "Conditions");
   std::optional<TimePoint> not_before;
   if (Status s = ReadTime(conditions, "NotBefore", &not_before); !s.ok()) return s;
   if (Status s = ReadTime(conditions, "NotOnOrAfter", expiry); !s.ok()) return s;
@@ -67,8 +69,8 @@ Status CheckConditions(pugi::xml_node signed_assertion, const Expectations& want
     return Status::Error(errors::kTimeExpired,
                          "the Assertion expired at " + FormatDateTime(**expiry));
   }
-  if (Status s = CheckKnownConditions(conditions); !s.ok()) return s;
-  return CheckAudiences(conditions, want);
+  if (Status s = CheckKnownConditions(doc, conditions); !s.ok()) return s;
+  return CheckAudiences(doc, conditions, want);
 }
 
 }  // namespace claimgate::saml::internal

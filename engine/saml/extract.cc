@@ -15,11 +15,12 @@ namespace {
 // The text of one AttributeValue. A value may itself be a NameID (eduPersonTargetedID, SAML
 // core §2.7.3.1.1 allows any type): then the NameID's whole text is the value. Any other
 // element content is refused rather than flattened.
-Status ValueText(pugi::xml_node value, const std::string& attr_name, std::string* out) {
+Status ValueText(const xml::Document& doc, pugi::xml_node value, const std::string& attr_name,
+                 std::string* out) {
   pugi::xml_node only_child;
   for (pugi::xml_node c = value.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
-    if (only_child || !xml::Is(c, kAssertionNs, "NameID") || xml::HasElementChildren(c)) {
+    if (only_child || !doc.Is(c, kAssertionNs, "NameID") || xml::HasElementChildren(c)) {
       return Status::Error(errors::kSamlStructure,
                            "a value of Attribute '" + attr_name + "' holds elements");
     }
@@ -41,15 +42,16 @@ Status ValueText(pugi::xml_node value, const std::string& attr_name, std::string
 
 }  // namespace
 
-Status ExtractAttributes(pugi::xml_node signed_assertion, Claims* claims) {
+Status ExtractAttributes(const xml::Document& doc, pugi::xml_node signed_assertion,
+                         Claims* claims) {
   std::set<std::pair<std::string, std::string>> seen;
   for (const pugi::xml_node statement :
-       xml::Children(signed_assertion, kAssertionNs, "AttributeStatement")) {
-    if (xml::Child(statement, kAssertionNs, "EncryptedAttribute")) {
+       doc.Children(signed_assertion, kAssertionNs, "AttributeStatement")) {
+    if (doc.Child(statement, kAssertionNs, "EncryptedAttribute")) {
       return Status::Error(errors::kSamlEncryptedAssertion,
                            "EncryptedAttribute is not supported");
     }
-    for (const pugi::xml_node el : xml::Children(statement, kAssertionNs, "Attribute")) {
+    for (const pugi::xml_node el : doc.Children(statement, kAssertionNs, "Attribute")) {
       Attribute attr;
       attr.name = xml::Attr(el, "Name").value();
       attr.friendly_name = xml::Attr(el, "FriendlyName").value();
@@ -60,13 +62,13 @@ Status ExtractAttributes(pugi::xml_node signed_assertion, Claims* claims) {
         return Status::Error(errors::kSamlDuplicateAttribute,
                              "the Attribute '" + attr.name + "' appears twice");
       }
-      for (const pugi::xml_node v : xml::Children(el, kAssertionNs, "AttributeValue")) {
+      for (const pugi::xml_node v : doc.Children(el, kAssertionNs, "AttributeValue")) {
         std::string text;
-        if (Status s = ValueText(v, attr.name, &text); !s.ok()) return s;
+        if (Status s = ValueText(doc, v, attr.name, &text); !s.ok()) return s;
         attr.values.push_back(std::move(text));
         std::string type;
         for (pugi::xml_attribute a = v.first_attribute(); a; a = a.next_attribute()) {
-          if (xml::LocalName(a) == "type" && xml::AttributeNamespace(v, a) == kXsiNs) {
+          if (xml::LocalName(a) == "type" && doc.AttributeNamespace(a) == kXsiNs) {
             type = a.value();
           }
         }
@@ -78,8 +80,8 @@ Status ExtractAttributes(pugi::xml_node signed_assertion, Claims* claims) {
   return Status::Ok();
 }
 
-Status ExtractAuthn(pugi::xml_node signed_assertion, Assertion* out) {
-  const pugi::xml_node authn = xml::Child(signed_assertion, kAssertionNs, "AuthnStatement");
+Status ExtractAuthn(const xml::Document& doc, pugi::xml_node signed_assertion, Assertion* out) {
+  const pugi::xml_node authn = doc.Child(signed_assertion, kAssertionNs, "AuthnStatement");
   if (!authn) return Status::Ok();
   if (Status s = ReadTime(authn, "AuthnInstant", &out->authn_instant); !s.ok()) return s;
   out->session_index = xml::Attr(authn, "SessionIndex").value();

@@ -29,25 +29,25 @@ bool IsSaml2Idp(pugi::xml_node idp) {
   return false;
 }
 
-pugi::xml_node Saml2IdpDescriptor(pugi::xml_node entity) {
-  for (const pugi::xml_node idp : xml::Children(entity, kMetadataNs, "IDPSSODescriptor")) {
+pugi::xml_node Saml2IdpDescriptor(const xml::Document& doc, pugi::xml_node entity) {
+  for (const pugi::xml_node idp : doc.Children(entity, kMetadataNs, "IDPSSODescriptor")) {
     if (IsSaml2Idp(idp)) return idp;
   }
   return pugi::xml_node();
 }
 
 // Every EntityDescriptor with a SAML 2.0 IDPSSODescriptor, wherever it stands in aggregates.
-std::vector<pugi::xml_node> IdpEntities(pugi::xml_node root) {
+std::vector<pugi::xml_node> IdpEntities(const xml::Document& doc) {
   std::vector<pugi::xml_node> out;
-  std::vector<pugi::xml_node> stack{root};
+  std::vector<pugi::xml_node> stack{doc.root()};
   while (!stack.empty()) {
     const pugi::xml_node n = stack.back();
     stack.pop_back();
-    if (xml::Is(n, kMetadataNs, "EntityDescriptor")) {
-      if (Saml2IdpDescriptor(n)) out.push_back(n);
-    } else if (xml::Is(n, kMetadataNs, "EntitiesDescriptor")) {
-      const std::vector<pugi::xml_node> kids = xml::Children(n, kMetadataNs, "EntitiesDescriptor");
-      const std::vector<pugi::xml_node> ents = xml::Children(n, kMetadataNs, "EntityDescriptor");
+    if (doc.Is(n, kMetadataNs, "EntityDescriptor")) {
+      if (Saml2IdpDescriptor(doc, n)) out.push_back(n);
+    } else if (doc.Is(n, kMetadataNs, "EntitiesDescriptor")) {
+      const std::vector<pugi::xml_node> kids = doc.Children(n, kMetadataNs, "EntitiesDescriptor");
+      const std::vector<pugi::xml_node> ents = doc.Children(n, kMetadataNs, "EntityDescriptor");
       for (auto it = ents.rbegin(); it != ents.rend(); ++it) stack.push_back(*it);
       for (auto it = kids.rbegin(); it != kids.rend(); ++it) stack.push_back(*it);
     }
@@ -55,14 +55,14 @@ std::vector<pugi::xml_node> IdpEntities(pugi::xml_node root) {
   return out;
 }
 
-Status ReadKeys(pugi::xml_node idp, IdpMetadata* out) {
-  for (const pugi::xml_node kd : xml::Children(idp, kMetadataNs, "KeyDescriptor")) {
+Status ReadKeys(const xml::Document& doc, pugi::xml_node idp, IdpMetadata* out) {
+  for (const pugi::xml_node kd : doc.Children(idp, kMetadataNs, "KeyDescriptor")) {
     const std::string_view use = xml::Attr(kd, "use").value();
     if (use == "encryption") continue;
     if (!use.empty() && use != "signing") return Bad("KeyDescriptor use='" + std::string(use) + "'");
-    const pugi::xml_node key_info = xml::Child(kd, dsig::kDsigNs, "KeyInfo");
-    for (const pugi::xml_node data : xml::Children(key_info, dsig::kDsigNs, "X509Data")) {
-      for (const pugi::xml_node c : xml::Children(data, dsig::kDsigNs, "X509Certificate")) {
+    const pugi::xml_node key_info = doc.Child(kd, dsig::kDsigNs, "KeyInfo");
+    for (const pugi::xml_node data : doc.Children(key_info, dsig::kDsigNs, "X509Data")) {
+      for (const pugi::xml_node c : doc.Children(data, dsig::kDsigNs, "X509Certificate")) {
         std::optional<std::string> der = DecodeBase64(xml::Text(c));
         if (!der || der->empty()) return Bad("an X509Certificate is not base64");
         out->signing_certificates.push_back(std::move(*der));
@@ -74,9 +74,10 @@ Status ReadKeys(pugi::xml_node idp, IdpMetadata* out) {
 
 // Walks the aggregate tree: every EntityDescriptor needs an entityID, and validUntil must not
 // have passed (SAML metadata §2.3.1: an expired document must not be used).
-Status CheckFrame(pugi::xml_node root, std::optional<TimePoint> now) {
-  if (!xml::Is(root, kMetadataNs, "EntityDescriptor") &&
-      !xml::Is(root, kMetadataNs, "EntitiesDescriptor")) {
+Status CheckFrame(const xml::Document& doc, std::optional<TimePoint> now) {
+  const pugi::xml_node root = doc.root();
+  if (!doc.Is(root, kMetadataNs, "EntityDescriptor") &&
+      !doc.Is(root, kMetadataNs, "EntitiesDescriptor")) {
     return Bad("the document element is not an EntityDescriptor or EntitiesDescriptor");
   }
   std::vector<pugi::xml_node> stack{root};
@@ -91,14 +92,16 @@ Status CheckFrame(pugi::xml_node root, std::optional<TimePoint> now) {
         if (*t <= *now) return Bad(std::string("the metadata expired at ") + until.value());
       }
     }
-    if (xml::Is(n, kMetadataNs, "EntityDescriptor")) {
+    if (doc.Is(n, kMetadataNs, "EntityDescriptor")) {
       if (std::string_view(xml::Attr(n, "entityID").value()).empty()) {
         return Bad("an EntityDescriptor has no entityID");
       }
       continue;
     }
-    for (const pugi::xml_node c : xml::Children(n, kMetadataNs, "EntitiesDescriptor")) stack.push_back(c);
-    for (const pugi::xml_node c : xml::Children(n, kMetadataNs, "EntityDescriptor")) stack.push_back(c);
+    for (const pugi::xml_node c : doc.Children(n, kMetadataNs, "EntitiesDescriptor"))
+      stack.push_back(c);
+    for (const pugi::xml_node c : doc.Children(n, kMetadataNs, "EntityDescriptor"))
+      stack.push_back(c);
   }
   return Status::Ok();
 }
@@ -112,12 +115,12 @@ Result<xml::Document> ParseMetadataDocument(std::string_view xml_text,
   options.limits.max_namespace_declarations = 1'000'000;
   Result<xml::Document> doc = xml::Document::Parse(xml_text, options);
   if (!doc.ok()) return doc.status();
-  if (Status s = CheckFrame(doc->root(), now); !s.ok()) return s;
+  if (Status s = CheckFrame(*doc, now); !s.ok()) return s;
   return doc;
 }
 
-bool IsSaml2IdpEntity(pugi::xml_node entity) {
-  return xml::Is(entity, kMetadataNs, "EntityDescriptor") && Saml2IdpDescriptor(entity);
+bool IsSaml2IdpEntity(const xml::Document& doc, pugi::xml_node entity) {
+  return doc.Is(entity, kMetadataNs, "EntityDescriptor") && Saml2IdpDescriptor(doc, entity);
 }
 
 std::string IdpMetadata::SsoUrl(std::string_view binding) const {
@@ -130,9 +133,10 @@ std::string IdpMetadata::SsoUrl(std::string_view binding) const {
 Result<IdpMetadata> ParseIdpMetadata(std::string_view xml_text,
                                      const std::optional<std::string>& entity_id,
                                      std::optional<TimePoint> now) {
-  Result<xml::Document> doc = ParseMetadataDocument(xml_text, now);
-  if (!doc.ok()) return doc.status();
-  const std::vector<pugi::xml_node> idps = IdpEntities(doc->root());
+  Result<xml::Document> parsed = ParseMetadataDocument(xml_text, now);
+  if (!parsed.ok()) return parsed.status();
+  const xml::Document& doc = *parsed;
+  const std::vector<pugi::xml_node> idps = IdpEntities(doc);
   pugi::xml_node chosen;
   for (const pugi::xml_node e : idps) {
     if (!entity_id || std::string_view(xml::Attr(e, "entityID").value()) == *entity_id) {
@@ -150,10 +154,10 @@ Result<IdpMetadata> ParseIdpMetadata(std::string_view xml_text,
   IdpMetadata out;
   out.entity_id = xml::Attr(chosen, "entityID").value();
   if (out.entity_id.empty()) return Bad("the EntityDescriptor has no entityID");
-  for (const pugi::xml_node idp : xml::Children(chosen, kMetadataNs, "IDPSSODescriptor")) {
+  for (const pugi::xml_node idp : doc.Children(chosen, kMetadataNs, "IDPSSODescriptor")) {
     if (!IsSaml2Idp(idp)) continue;
-    if (Status s = ReadKeys(idp, &out); !s.ok()) return s;
-    for (const pugi::xml_node sso : xml::Children(idp, kMetadataNs, "SingleSignOnService")) {
+    if (Status s = ReadKeys(doc, idp, &out); !s.ok()) return s;
+    for (const pugi::xml_node sso : doc.Children(idp, kMetadataNs, "SingleSignOnService")) {
       out.sso_services.emplace_back(xml::Attr(sso, "Binding").value(),
                                     xml::Attr(sso, "Location").value());
     }

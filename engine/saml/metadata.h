@@ -33,7 +33,7 @@ Result<xml::Document> ParseMetadataDocument(std::string_view xml_text,
                                             std::optional<TimePoint> now);
 
 // True when `entity` is an EntityDescriptor with an IDPSSODescriptor supporting SAML 2.0.
-bool IsSaml2IdpEntity(pugi::xml_node entity);
+bool IsSaml2IdpEntity(const xml::Document& doc, pugi::xml_node entity);
 
 // Reads an IdP's EntityDescriptor, or selects `entity_id` from an EntitiesDescriptor aggregate
 // (an aggregate with a single IdP needs no entity ID). The IdP must offer a SingleSignOnService

@@ -59,12 +59,14 @@ Status CheckBearerData(pugi::xml_node data, const Expectations& want, TimePoint 
   return Status::Ok();
 }
 
-Status ReadNameId(pugi::xml_node subject, const Expectations& want, Claims* claims) {
-  if (xml::CountChildren(subject, kAssertionNs, "NameID") != 1 ||
-      xml::Child(subject, kAssertionNs, "EncryptedID") || xml::Child(subject, kAssertionNs, "BaseID")) {
+Status ReadNameId(const xml::Document& doc, pugi::xml_node subject, const Expectations& want,
+                  Claims* claims) {
+  if (doc.CountChildren(subject, kAssertionNs, "NameID") != 1 ||
+      doc.Child(subject, kAssertionNs, "EncryptedID") ||
+      doc.Child(subject, kAssertionNs, "BaseID")) {
     return Status::Error(errors::kSamlStructure, "the Subject must hold exactly one NameID");
   }
-  const pugi::xml_node name_id = xml::Child(subject, kAssertionNs, "NameID");
+  const pugi::xml_node name_id = doc.Child(subject, kAssertionNs, "NameID");
   if (xml::HasElementChildren(name_id)) {
     return Status::Error(errors::kSamlStructure, "the NameID holds elements");
   }
@@ -82,18 +84,18 @@ Status ReadNameId(pugi::xml_node subject, const Expectations& want, Claims* clai
 
 }  // namespace
 
-Status CheckSubject(pugi::xml_node signed_assertion, const Expectations& want, TimePoint now,
-                    Claims* claims, std::optional<std::string>* in_response_to,
-                    TimePoint* expiry) {
-  const pugi::xml_node subject = xml::Child(signed_assertion, kAssertionNs, "Subject");
-  if (Status s = ReadNameId(subject, want, claims); !s.ok()) return s;
+Status CheckSubject(const xml::Document& doc, pugi::xml_node signed_assertion,
+                    const Expectations& want, TimePoint now, Claims* claims,
+                    std::optional<std::string>* in_response_to, TimePoint* expiry) {
+  const pugi::xml_node subject = doc.Child(signed_assertion, kAssertionNs, "Subject");
+  if (Status s = ReadNameId(doc, subject, want, claims); !s.ok()) return s;
   // At least one bearer confirmation must pass; report the first failure when none does.
   Status first_failure;
   bool any_bearer = false;
-  for (const pugi::xml_node sc : xml::Children(subject, kAssertionNs, "SubjectConfirmation")) {
+  for (const pugi::xml_node sc : doc.Children(subject, kAssertionNs, "SubjectConfirmation")) {
     if (std::string_view(xml::Attr(sc, "Method").value()) != kBearer) continue;
     any_bearer = true;
-    const pugi::xml_node data = xml::Child(sc, kAssertionNs, "SubjectConfirmationData");
+    const pugi::xml_node data = doc.Child(sc, kAssertionNs, "SubjectConfirmationData");
     Status s = CheckBearerData(data, want, now, in_response_to, expiry);
     if (s.ok()) return s;
     if (first_failure.ok()) first_failure = std::move(s);

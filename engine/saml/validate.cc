@@ -40,9 +40,9 @@ Status CheckResponseHeader(pugi::xml_node unverified_response) {
 
 // SAML core §3.2.2.2: only a top-level Success status carries a usable assertion
 // (SECURITY.md F08). The Response may be unsigned: this can only reject.
-Status CheckStatus(pugi::xml_node unverified_response) {
-  const pugi::xml_node status = xml::Child(unverified_response, kProtocolNs, "Status");
-  const pugi::xml_node code = xml::Child(status, kProtocolNs, "StatusCode");
+Status CheckStatus(const xml::Document& doc, pugi::xml_node unverified_response) {
+  const pugi::xml_node status = doc.Child(unverified_response, kProtocolNs, "Status");
+  const pugi::xml_node code = doc.Child(status, kProtocolNs, "StatusCode");
   const std::string value = xml::Attr(code, "Value").value();
   if (value != kStatusSuccess) {
     return Status::Error(errors::kSamlStatus,
@@ -53,17 +53,17 @@ Status CheckStatus(pugi::xml_node unverified_response) {
 
 // The Issuer of the Assertion is pinned; the Response's, when present, must agree
 // (SECURITY.md F07, F11).
-Status CheckIssuer(pugi::xml_node unverified_response, pugi::xml_node signed_assertion,
-                   const Expectations& want, std::string* issuer) {
-  if (xml::CountChildren(signed_assertion, kAssertionNs, "Issuer") != 1) {
+Status CheckIssuer(const xml::Document& doc, pugi::xml_node unverified_response,
+                   pugi::xml_node signed_assertion, const Expectations& want, std::string* issuer) {
+  if (doc.CountChildren(signed_assertion, kAssertionNs, "Issuer") != 1) {
     return Status::Error(errors::kIssuerMissing, "the Assertion must have exactly one Issuer");
   }
-  *issuer = xml::Text(xml::Child(signed_assertion, kAssertionNs, "Issuer"));
+  *issuer = xml::Text(doc.Child(signed_assertion, kAssertionNs, "Issuer"));
   if (issuer->empty()) return Status::Error(errors::kSamlEmptyValue, "the Assertion Issuer is empty");
-  if (xml::CountChildren(unverified_response, kAssertionNs, "Issuer") > 1) {
+  if (doc.CountChildren(unverified_response, kAssertionNs, "Issuer") > 1) {
     return Status::Error(errors::kSamlStructure, "the Response has several Issuers");
   }
-  const pugi::xml_node response_issuer = xml::Child(unverified_response, kAssertionNs, "Issuer");
+  const pugi::xml_node response_issuer = doc.Child(unverified_response, kAssertionNs, "Issuer");
   if (response_issuer && xml::Text(response_issuer) != *issuer) {
     return Status::Error(errors::kIssuerInconsistent,
                          "the Response Issuer differs from the Assertion Issuer");
@@ -104,8 +104,8 @@ Status CheckResponseInResponseTo(pugi::xml_node unverified_response, const Expec
 }
 
 // SAML core §2.3.3: Version 2.0, an ID, an IssueInstant not in the future.
-Status CheckAssertionHeader(pugi::xml_node signed_assertion, const Expectations& want,
-                            TimePoint now) {
+Status CheckAssertionHeader(const xml::Document& doc, pugi::xml_node signed_assertion,
+                            const Expectations& want, TimePoint now) {
   if (std::string_view(xml::Attr(signed_assertion, "Version").value()) != "2.0") {
     return Status::Error(errors::kSamlVersion, "Assertion Version is not 2.0");
   }
@@ -120,7 +120,7 @@ Status CheckAssertionHeader(pugi::xml_node signed_assertion, const Expectations&
   // Profiles §4.1.4.2: the assertion of a Web SSO Response carries an AuthnStatement; one of
   // each, as the OneLogin toolkits require (SECURITY.md F11).
   for (const char* unique : {"Subject", "Conditions", "AuthnStatement"}) {
-    if (xml::CountChildren(signed_assertion, kAssertionNs, unique) != 1) {
+    if (doc.CountChildren(signed_assertion, kAssertionNs, unique) != 1) {
       return Status::Error(errors::kSamlStructure,
                            std::string("the Assertion must have exactly one ") + unique);
     }
@@ -132,29 +132,31 @@ Status CheckAssertionHeader(pugi::xml_node signed_assertion, const Expectations&
 
 Result<Assertion> Validate(const VerifiedResponse& response, const Expectations& want,
                            TimePoint now) {
+  const xml::Document& doc = *response.document;
   const pugi::xml_node unverified_response = response.unverified_response;
   const pugi::xml_node signed_assertion = response.assertion.node();
   Assertion out;
   out.response_signed = response.response_signed;
   out.assertion_signed = response.assertion_signed;
   if (Status s = CheckResponseHeader(unverified_response); !s.ok()) return s;
-  if (Status s = CheckStatus(unverified_response); !s.ok()) return s;
-  if (Status s = CheckIssuer(unverified_response, signed_assertion, want, &out.issuer); !s.ok()) {
+  if (Status s = CheckStatus(doc, unverified_response); !s.ok()) return s;
+  if (Status s = CheckIssuer(doc, unverified_response, signed_assertion, want, &out.issuer);
+      !s.ok()) {
     return s;
   }
   if (Status s = CheckDestination(unverified_response, response.response_signed, want); !s.ok()) {
     return s;
   }
   if (Status s = CheckResponseInResponseTo(unverified_response, want); !s.ok()) return s;
-  if (Status s = CheckAssertionHeader(signed_assertion, want, now); !s.ok()) return s;
+  if (Status s = CheckAssertionHeader(doc, signed_assertion, want, now); !s.ok()) return s;
 
   std::optional<TimePoint> conditions_expiry;
-  if (Status s = internal::CheckConditions(signed_assertion, want, now, &conditions_expiry);
+  if (Status s = internal::CheckConditions(doc, signed_assertion, want, now, &conditions_expiry);
       !s.ok()) {
     return s;
   }
   TimePoint confirmation_expiry;
-  if (Status s = internal::CheckSubject(signed_assertion, want, now, &out.claims,
+  if (Status s = internal::CheckSubject(doc, signed_assertion, want, now, &out.claims,
                                         &out.in_response_to, &confirmation_expiry);
       !s.ok()) {
     return s;
@@ -162,8 +164,8 @@ Result<Assertion> Validate(const VerifiedResponse& response, const Expectations&
   out.not_on_or_after = conditions_expiry && *conditions_expiry < confirmation_expiry
                             ? *conditions_expiry
                             : confirmation_expiry;
-  if (Status s = internal::ExtractAttributes(signed_assertion, &out.claims); !s.ok()) return s;
-  if (Status s = internal::ExtractAuthn(signed_assertion, &out); !s.ok()) return s;
+  if (Status s = internal::ExtractAttributes(doc, signed_assertion, &out.claims); !s.ok()) return s;
+  if (Status s = internal::ExtractAuthn(doc, signed_assertion, &out); !s.ok()) return s;
   out.assertion_id = xml::Attr(signed_assertion, "ID").value();
   if (response.response_signed) {
     out.response_id = xml::Attr(unverified_response, "ID").value();

@@ -10,22 +10,29 @@ namespace claimgate::saml {
 
 namespace {
 
+// The signature-relevant elements of an unverified Response, found by fixed shape.
 struct Found {
-  std::vector<pugi::xml_node> assertions;
-  std::vector<pugi::xml_node> signatures;
-  bool encrypted = false;
+  pugi::xml_node assertion;  // the one Assertion, a direct child of the Response
+  pugi::xml_node response_signature;
+  pugi::xml_node assertion_signature;
 };
 
-// One iterative walk over the whole document: every Assertion, EncryptedAssertion and Signature,
-// wherever it stands (Extensions, Advice, StatusDetail, inside another Signature...).
-Found FindAll(pugi::xml_node root) {
-  Found f;
+// One iterative walk over the whole unverified document for every Assertion,
+// EncryptedAssertion and Signature, wherever it stands (Extensions, Advice, StatusDetail, inside
+// another Signature...). Linear in the document whatever its shape (SECURITY.md DR15): each
+// element costs one namespace-table probe per name asked, never a walk up its ancestors.
+// Refusals rank as before the walk was linear: encryption, then the Assertion count, then the
+// Signature positions.
+Result<Found> FindAll(const xml::Document& doc) {
+  const pugi::xml_node root = doc.root();
+  std::vector<pugi::xml_node> assertions, signatures;
+  bool encrypted = false;
   pugi::xml_node n = root;
   while (n) {
     if (n.type() == pugi::node_element) {
-      if (xml::Is(n, kAssertionNs, "Assertion")) f.assertions.push_back(n);
-      if (xml::Is(n, kAssertionNs, "EncryptedAssertion")) f.encrypted = true;
-      if (xml::Is(n, dsig::kDsigNs, "Signature")) f.signatures.push_back(n);
+      if (doc.Is(n, kAssertionNs, "Assertion")) assertions.push_back(n);
+      if (doc.Is(n, kAssertionNs, "EncryptedAssertion")) encrypted = true;
+      if (doc.Is(n, dsig::kDsigNs, "Signature")) signatures.push_back(n);
       if (n.first_child()) {
         n = n.first_child();
         continue;
@@ -34,6 +41,30 @@ Found FindAll(pugi::xml_node root) {
     while (n && n != root && !n.next_sibling()) n = n.parent();
     if (!n || n == root) break;
     n = n.next_sibling();
+  }
+  if (encrypted) {
+    return Status::Error(errors::kSamlEncryptedAssertion,
+                         "EncryptedAssertion is not supported; ask the IdP to sign without "
+                         "encrypting, or to encrypt nothing but the transport (TLS)");
+  }
+  if (assertions.size() != 1 || assertions[0].parent() != root) {
+    return Status::Error(
+        errors::kSamlAssertionCount,
+        "expected exactly one Assertion, as a direct child of the Response; found " +
+            std::to_string(assertions.size()));
+  }
+  Found f;
+  f.assertion = assertions[0];
+  for (const pugi::xml_node sig : signatures) {
+    pugi::xml_node* slot = sig.parent() == root          ? &f.response_signature
+                           : sig.parent() == f.assertion ? &f.assertion_signature
+                                                         : nullptr;
+    if (slot == nullptr || *slot) {
+      return Status::Error(errors::kSignaturePosition,
+                           "a Signature stands outside the Response and Assertion, or one of them "
+                           "holds two");
+    }
+    *slot = sig;
   }
   return f;
 }
@@ -44,40 +75,21 @@ Result<VerifiedResponse> VerifySignatures(const xml::Document& doc, const dsig::
                                           const SignaturePolicy& policy,
                                           dsig::VerifyStats* stats) {
   const pugi::xml_node unverified_response = doc.root();
-  if (!xml::Is(unverified_response, kProtocolNs, "Response")) {
+  if (!doc.Is(unverified_response, kProtocolNs, "Response")) {
     return Status::Error(errors::kSamlNotResponse,
                          "the document element is not {" + std::string(kProtocolNs) + "}Response");
   }
   if (std::string_view(xml::Attr(unverified_response, "Version").value()) != "2.0") {
     return Status::Error(errors::kSamlVersion, "Response Version is not 2.0");
   }
-  const Found found = FindAll(unverified_response);
-  if (found.encrypted) {
-    return Status::Error(errors::kSamlEncryptedAssertion,
-                         "EncryptedAssertion is not supported; ask the IdP to sign without "
-                         "encrypting, or to encrypt nothing but the transport (TLS)");
-  }
-  if (found.assertions.size() != 1 || found.assertions[0].parent() != unverified_response) {
-    return Status::Error(errors::kSamlAssertionCount,
-                         "expected exactly one Assertion, as a direct child of the Response; found " +
-                             std::to_string(found.assertions.size()));
-  }
-  const pugi::xml_node unverified_assertion = found.assertions[0];
-
-  pugi::xml_node response_sig, assertion_sig;
-  for (const pugi::xml_node sig : found.signatures) {
-    pugi::xml_node* slot = sig.parent() == unverified_response    ? &response_sig
-                           : sig.parent() == unverified_assertion ? &assertion_sig
-                                                                  : nullptr;
-    if (slot == nullptr || *slot) {
-      return Status::Error(errors::kSignaturePosition,
-                           "a Signature stands outside the Response and Assertion, or one of them "
-                           "holds two");
-    }
-    *slot = sig;
-  }
+  Result<Found> found = FindAll(doc);
+  if (!found.ok()) return found.status();
+  const pugi::xml_node unverified_assertion = found->assertion;
+  const pugi::xml_node response_sig = found->response_signature;
+  const pugi::xml_node assertion_sig = found->assertion_signature;
 
   VerifiedResponse out;
+  out.document = &doc;
   out.unverified_response = unverified_response;
   dsig::SignedElement signed_response;
   if (response_sig) {

@@ -14,6 +14,7 @@ namespace claimgate::saml {
 // itself may be unsigned: its fields (Status, Destination, Issuer) may only ever cause a
 // rejection, never supply a value (SECURITY.md H03). A view into the Document.
 struct VerifiedResponse {
+  const xml::Document* document = nullptr;  // the tree every node below belongs to
   pugi::xml_node unverified_response;
   dsig::SignedElement assertion;
   bool response_signed = false;

@@ -127,6 +127,7 @@ struct Document::Impl {
   pugi::xml_document doc;
   pugi::xml_node root;
   internal::IdTable ids;
+  internal::NameTable names;
 };
 
 Document::Document() : impl_(std::make_unique<Impl>()) {}
@@ -140,6 +141,20 @@ pugi::xml_node Document::FindById(std::string_view id) const {
   if (!impl_) return pugi::xml_node();
   const auto it = impl_->ids.find(std::string(id));
   return it == impl_->ids.end() ? pugi::xml_node() : it->second;
+}
+
+std::string_view Document::NamespaceUri(pugi::xml_node el) const {
+  if (!impl_ || el.type() != pugi::node_element) return std::string_view();
+  const auto it = impl_->names.find(el.internal_object());
+  return it == impl_->names.end() ? std::string_view() : it->second;
+}
+
+std::string_view Document::AttributeNamespace(pugi::xml_attribute attr) const {
+  const std::string_view name = attr.name();
+  if (name == "xmlns" || internal::PrefixOf(name) == "xmlns") return internal::kXmlnsNamespaceUri;
+  if (!impl_ || !attr) return std::string_view();
+  const auto it = impl_->names.find(attr.internal_object());
+  return it == impl_->names.end() ? std::string_view() : it->second;
 }
 
 Result<Document> Document::Parse(std::string_view utf8, const ParseOptions& options) {
@@ -161,7 +176,7 @@ Result<Document> Document::Parse(std::string_view utf8, const ParseOptions& opti
   Result<pugi::xml_node> root = CheckTopLevel(impl.doc, utf8, options);
   if (!root.ok()) return root.status();
   impl.root = *root;
-  internal::TreeValidator validator(utf8, options, impl.ids);
+  internal::TreeValidator validator(utf8, options, impl.ids, impl.names);
   s = validator.Run(impl.root);
   if (!s.ok()) return s;
   return document;

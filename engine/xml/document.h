@@ -50,34 +50,39 @@ class Document {
   // from the table built once at parse time (unique by construction); empty node when none.
   pugi::xml_node FindById(std::string_view id) const;
 
+  // ---- Namespace-aware reading (STYLE C10), for nodes of this Document. ----
+  // Every element's and every prefixed attribute's namespace was resolved once, during the
+  // parse's own scope walk, so each lookup is one table probe whatever the document's shape:
+  // no reading is quadratic in hostile input (deep nesting under many attributes, SECURITY.md
+  // DR15). A node of another document reads as having no namespace.
+
+  // The namespace URI an element's name resolves to ("" when none).
+  std::string_view NamespaceUri(pugi::xml_node el) const;
+  // The namespace URI of an attribute of this document ("" for unprefixed attributes).
+  std::string_view AttributeNamespace(pugi::xml_attribute attr) const;
+  // True when `el` is an element named {ns_uri}local_name.
+  bool Is(pugi::xml_node el, std::string_view ns_uri, std::string_view local_name) const;
+  // First element child named {ns_uri}local_name, or an empty node.
+  pugi::xml_node Child(pugi::xml_node el, std::string_view ns_uri,
+                       std::string_view local_name) const;
+  // Every element child named {ns_uri}local_name, in order.
+  std::vector<pugi::xml_node> Children(pugi::xml_node el, std::string_view ns_uri,
+                                       std::string_view local_name) const;
+  // Number of element children named {ns_uri}local_name.
+  std::size_t CountChildren(pugi::xml_node el, std::string_view ns_uri,
+                            std::string_view local_name) const;
+
  private:
   Document();
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-// ---- Namespace-aware reading (STYLE C10). Valid on nodes of a validated Document. ----
+// ---- Reading that needs no namespace (the namespace-aware readers are Document members). ----
 
-// The namespace URI an element's name resolves to ("" when none).
-std::string_view NamespaceUri(pugi::xml_node el);
 // The local part of a node's or attribute's name.
 std::string_view LocalName(pugi::xml_node el);
 std::string_view LocalName(pugi::xml_attribute attr);
-// The namespace URI of an attribute of `owner` ("" for unprefixed attributes).
-std::string_view AttributeNamespace(pugi::xml_node owner, pugi::xml_attribute attr);
-// Resolves `prefix` ("" = default namespace) in the scope of `el`; false when undeclared.
-bool LookupNamespace(pugi::xml_node el, std::string_view prefix, std::string* uri);
-
-// True when `el` is an element named {ns_uri}local_name.
-bool Is(pugi::xml_node el, std::string_view ns_uri, std::string_view local_name);
-// First element child named {ns_uri}local_name, or an empty node.
-pugi::xml_node Child(pugi::xml_node el, std::string_view ns_uri, std::string_view local_name);
-// Every element child named {ns_uri}local_name, in order.
-std::vector<pugi::xml_node> Children(pugi::xml_node el, std::string_view ns_uri,
-                                     std::string_view local_name);
-// Number of element children named {ns_uri}local_name.
-std::size_t CountChildren(pugi::xml_node el, std::string_view ns_uri,
-                          std::string_view local_name);
 // The unprefixed attribute `name` of `el` (no namespace), or an empty attribute.
 pugi::xml_attribute Attr(pugi::xml_node el, std::string_view name);
 

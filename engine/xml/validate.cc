@@ -1,7 +1,8 @@
 // The element-level post-parse validation layer (SECURITY.md §4.3, DR10, DR11).
 #include <algorithm>
-#include <cstring>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "engine/xml/chars_internal.h"
 #include "engine/xml/validate_internal.h"
@@ -12,6 +13,18 @@ namespace {
 bool IsIdLikeName(std::string_view name) {
   return name == "ID" || name == "Id" || name == "xml:id" || name == "AssertionID" ||
          name == "ResponseID";
+}
+
+// The later (in document order) of two attributes with equal keys, or an empty attribute when
+// all keys differ. Sorts `keys`, stably, so equal keys keep their document order.
+pugi::xml_attribute FirstRepeated(std::vector<AttributeKey>& keys) {
+  std::stable_sort(keys.begin(), keys.end(), [](const AttributeKey& x, const AttributeKey& y) {
+    return std::tie(x.name, x.uri) < std::tie(y.name, y.uri);
+  });
+  for (std::size_t i = 1; i < keys.size(); ++i) {
+    if (keys[i].name == keys[i - 1].name && keys[i].uri == keys[i - 1].uri) return keys[i].attr;
+  }
+  return pugi::xml_attribute();
 }
 
 }  // namespace
@@ -174,11 +187,6 @@ Status TreeValidator::DecodeAttributes(pugi::xml_node el) {
     if (!IsQName(a.name())) {
       return Status::Error(errors::kXmlBadName, Where(el, a) + ": attribute name is not a QName");
     }
-    for (pugi::xml_attribute b = el.first_attribute(); b != a; b = b.next_attribute()) {
-      if (std::strcmp(a.name(), b.name()) == 0) {
-        return Status::Error(errors::kXmlDuplicateAttribute, Where(el, a) + ": attribute repeated");
-      }
-    }
     const std::string_view raw = a.value();
     if (raw.find('<') != std::string_view::npos) {
       return Status::Error(errors::kXmlBadAttributeValue, Where(el, a) + ": raw '<' in the value");
@@ -189,6 +197,14 @@ Status TreeValidator::DecodeAttributes(pugi::xml_node el) {
       return Status::Error(errors::kXmlBadReference, Where(el, a) + ": bad reference in the value");
     }
     if (changed) a.set_value(scratch_.c_str());
+  }
+  // Sorted, not compared pairwise: the cost stays n log n for the 128 attributes allowed.
+  names_scratch_.clear();
+  for (pugi::xml_attribute a = el.first_attribute(); a; a = a.next_attribute()) {
+    names_scratch_.push_back({a.name(), std::string_view(), a});
+  }
+  if (const pugi::xml_attribute twice = FirstRepeated(names_scratch_)) {
+    return Status::Error(errors::kXmlDuplicateAttribute, Where(el, twice) + ": attribute repeated");
   }
   return Status::Ok();
 }
@@ -234,29 +250,27 @@ bool TreeValidator::Resolve(std::string_view prefix, std::string_view* uri) cons
 }
 
 Status TreeValidator::CheckAttributeNames(pugi::xml_node el) {
+  names_scratch_.clear();
   std::string_view uri;
   const std::string_view el_prefix = PrefixOf(el.name());
   if (el_prefix == "xmlns" || !Resolve(el_prefix, &uri)) {
     return Status::Error(errors::kXmlNamespace,
                          Where(el) + ": undeclared prefix '" + std::string(el_prefix) + "'");
   }
+  if (!uri.empty()) names_.emplace(el.internal_object(), uri);
   for (pugi::xml_attribute a = el.first_attribute(); a; a = a.next_attribute()) {
     const std::string_view prefix = PrefixOf(a.name());
     if (prefix.empty() || prefix == "xmlns") continue;
     if (!Resolve(prefix, &uri)) {
       return Status::Error(errors::kXmlNamespace, Where(el, a) + ": undeclared prefix");
     }
-    // Namespaces in XML 1.0 §6.3: no two attributes with the same expanded name.
-    for (pugi::xml_attribute b = el.first_attribute(); b != a; b = b.next_attribute()) {
-      const std::string_view other_prefix = PrefixOf(b.name());
-      if (other_prefix.empty() || other_prefix == "xmlns") continue;
-      std::string_view other_uri;
-      if (LocalOf(b.name()) == LocalOf(a.name()) && Resolve(other_prefix, &other_uri) &&
-          other_uri == uri) {
-        return Status::Error(errors::kXmlDuplicateAttribute,
-                             Where(el, a) + ": same expanded name as '" + b.name() + "'");
-      }
-    }
+    names_.emplace(a.internal_object(), uri);
+    names_scratch_.push_back({LocalOf(a.name()), uri, a});
+  }
+  // Namespaces in XML 1.0 §6.3: no two attributes with the same expanded name.
+  if (const pugi::xml_attribute twice = FirstRepeated(names_scratch_)) {
+    return Status::Error(errors::kXmlDuplicateAttribute,
+                         Where(el, twice) + ": two attributes with the same expanded name");
   }
   return Status::Ok();
 }

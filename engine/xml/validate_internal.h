@@ -22,16 +22,30 @@ inline constexpr std::string_view kXmlnsNamespaceUri = "http://www.w3.org/2000/x
 // ID-like attribute value -> owning element, built once per document (B10).
 using IdTable = std::unordered_map<std::string, pugi::xml_node>;
 
+// Element or prefixed attribute (pugixml's internal object) -> the namespace URI its prefix
+// resolved to, a view into the tree (or a constant). Built once per document by the same walk
+// that checks the namespaces, so that reading never walks ancestors again.
+using NameTable = std::unordered_map<const void*, std::string_view>;
+
+// One attribute's name as a key for the duplicate checks: the raw qualified name (uri empty),
+// or the expanded name (local part, namespace URI).
+struct AttributeKey {
+  std::string_view name;
+  std::string_view uri;
+  pugi::xml_attribute attr;
+};
+
 // "line N" for a byte offset of the parsed buffer.
 std::string LineOf(std::string_view input, std::ptrdiff_t offset);
 
 class TreeValidator {
  public:
-  TreeValidator(std::string_view input, const ParseOptions& options, IdTable& ids)
-      : input_(input), options_(options), ids_(ids) {}
+  TreeValidator(std::string_view input, const ParseOptions& options, IdTable& ids, NameTable& names)
+      : input_(input), options_(options), ids_(ids), names_(names) {}
 
   // Walks `root` (the document element) iteratively; the first violation wins. Decoded
-  // character data is written back into the tree. Fails with xml.*.
+  // character data is written back into the tree, and every element's and prefixed attribute's
+  // namespace into `names`. Fails with xml.*.
   Status Run(pugi::xml_node root);
 
  private:
@@ -49,6 +63,7 @@ class TreeValidator {
   std::string_view input_;
   const ParseOptions& options_;
   IdTable& ids_;
+  NameTable& names_;
   std::size_t nodes_ = 0;
   std::size_t declarations_ = 0;
   // In-scope namespace bindings: prefix -> stack of URIs; plus, per open element, the
@@ -56,6 +71,7 @@ class TreeValidator {
   std::unordered_map<std::string_view, std::vector<std::string_view>> scope_;
   std::vector<std::vector<std::string_view>> declared_;
   std::string scratch_;
+  std::vector<AttributeKey> names_scratch_;
 };
 
 // Validates a comment's content (no "--", no trailing '-'); used at top level too.

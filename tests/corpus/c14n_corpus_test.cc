@@ -60,7 +60,7 @@ pugi::xml_node SelectApex(const Document& doc, const std::string& subset, std::s
   const std::string uri = m[1], local = m[2];
   pugi::xml_node node = doc.root();
   while (node) {  // document order, iteratively
-    if (Is(node, uri, local)) return node;
+    if (doc.Is(node, uri, local)) return node;
     if (node.first_child()) {
       node = node.first_child();
       continue;

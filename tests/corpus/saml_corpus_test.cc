@@ -139,13 +139,13 @@ Outcome RunResponse(const json& c) {
 }
 
 // Every ds:Signature in the document, in document order.
-std::vector<pugi::xml_node> Signatures(pugi::xml_node root) {
+std::vector<pugi::xml_node> Signatures(const cg::xml::Document& doc) {
   std::vector<pugi::xml_node> out;
-  std::vector<pugi::xml_node> stack{root};
+  std::vector<pugi::xml_node> stack{doc.root()};
   while (!stack.empty()) {
     const pugi::xml_node n = stack.back();
     stack.pop_back();
-    if (cg::xml::Is(n, "http://www.w3.org/2000/09/xmldsig#", "Signature")) out.push_back(n);
+    if (doc.Is(n, "http://www.w3.org/2000/09/xmldsig#", "Signature")) out.push_back(n);
     std::vector<pugi::xml_node> kids;
     for (pugi::xml_node k = n.first_child(); k; k = k.next_sibling()) {
       if (k.type() == pugi::node_element) kids.push_back(k);
@@ -159,7 +159,7 @@ std::vector<pugi::xml_node> Signatures(pugi::xml_node root) {
 Outcome VerifyAll(const cg::xml::Document& doc, const json& c, const std::string& id_attribute,
                   bool require_one) {
   Outcome out;
-  const std::vector<pugi::xml_node> sigs = Signatures(doc.root());
+  const std::vector<pugi::xml_node> sigs = Signatures(doc);
   if (sigs.empty()) {
     out.accepted = !require_one;
     if (require_one) out.code = "signature.missing";
@@ -190,7 +190,7 @@ Outcome RunAssertion(const json& c) {
     out.code = std::string(doc.status().code());
     return out;
   }
-  if (!cg::xml::Is(doc->root(), cg::saml::kAssertionNs, "Assertion")) {
+  if (!doc->Is(doc->root(), cg::saml::kAssertionNs, "Assertion")) {
     out.code = "saml.structure";
     return out;
   }
@@ -213,8 +213,8 @@ Outcome RunMetadata(const json& c) {
   while (!stack.empty()) {
     const pugi::xml_node n = stack.back();
     stack.pop_back();
-    if (cg::xml::Is(n, cg::saml::kMetadataNs, "EntityDescriptor")) {
-      if (cg::saml::IsSaml2IdpEntity(n)) {
+    if (doc->Is(n, cg::saml::kMetadataNs, "EntityDescriptor")) {
+      if (cg::saml::IsSaml2IdpEntity(*doc, n)) {
         cg::Result<cg::saml::IdpMetadata> md =
             cg::saml::ParseIdpMetadata(raw, std::string(cg::xml::Attr(n, "entityID").value()), now);
         if (!md.ok()) {
@@ -226,8 +226,8 @@ Outcome RunMetadata(const json& c) {
       continue;
     }
     for (pugi::xml_node k = n.first_child(); k; k = k.next_sibling()) {
-      if (cg::xml::Is(k, cg::saml::kMetadataNs, "EntityDescriptor") ||
-          cg::xml::Is(k, cg::saml::kMetadataNs, "EntitiesDescriptor")) {
+      if (doc->Is(k, cg::saml::kMetadataNs, "EntityDescriptor") ||
+          doc->Is(k, cg::saml::kMetadataNs, "EntitiesDescriptor")) {
         stack.push_back(k);
       }
     }
