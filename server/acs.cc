@@ -16,10 +16,12 @@ AcsOutcome RunAcs(const pipeline::Connection& connection, std::string_view saml_
   context.consume_pending_request = true;
   context.browser_nonces = std::move(browser_nonces);
   AcsOutcome out;
+  // Verification and mapping run unlocked, concurrently; only the commit takes the lock.
+  pipeline::PreparedLogin prepared = pipeline::Prepare(connection, saml_response, context);
   {
     std::unique_lock<std::mutex> lock;
     if (write_lock) lock = std::unique_lock<std::mutex>(*write_lock);
-    out.decision = pipeline::Process(connection, saml_response, context, db);
+    out.decision = pipeline::Commit(std::move(prepared), now, db);
   }
   if (!out.decision.accepted()) return out;
   const std::string& stored = out.decision.provisioning.relay_state;

@@ -23,9 +23,10 @@ struct AcsOutcome {
 // none is unsolicited (in_response_to.unsolicited unless the connection allows IdP-initiated).
 // The redirect is the pending request's relay state, else the posted one, and only when the
 // login was accepted and the URL is on the connection's allow-list.
-// `write_lock` (optional) is held around Process: SQLite takes one writer at a time, and
-// queueing the process's own writers on a mutex is fairer and faster than their busy-retry
-// sleeps on the file lock (other processes still wait on the lock as usual).
+// `write_lock` (optional) is held around the commit only, never around verification, so that a
+// costly post cannot hold up other logins: SQLite takes one writer at a time, and queueing the
+// process's own writers on a mutex is fairer and faster than their busy-retry sleeps on the
+// file lock (other processes still wait on the lock as usual).
 // `browser_nonces` are the binding cookies the browser sent (BindingNonces): a request bound at
 // /login is consumed only with its nonce (in_response_to.not_this_browser otherwise, the request
 // left pending).

@@ -44,11 +44,12 @@ long long MicrosSince(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-Decision Process(const Connection& connection, std::string_view raw, const LoginContext& context,
-                 storage::Db& db) {
+PreparedLogin Prepare(const Connection& connection, std::string_view raw,
+                      const LoginContext& context) {
   const ConnectionConfig& config = connection.config();
-  Decision d;
-  storage::ProvisionRequest request;
+  PreparedLogin prepared;
+  Decision& d = prepared.decision;
+  storage::ProvisionRequest& request = prepared.request;
   request.connection = config.name;
   request.client_addr = context.client_addr;
 
@@ -94,11 +95,21 @@ Decision Process(const Connection& connection, std::string_view raw, const Login
     if (Status s = FillPolicy(config, &request); !s.ok()) request.prior = s;
   }
   d.times.map_us = MicrosSince(start);
-  start = std::chrono::steady_clock::now();
-  d.provisioning = storage::Provision(db, request, context.now);  // provisioning.* replay.*
+  return prepared;
+}
+
+Decision Commit(PreparedLogin prepared, TimePoint now, storage::Db& db) {
+  Decision d = std::move(prepared.decision);
+  const auto start = std::chrono::steady_clock::now();
+  d.provisioning = storage::Provision(db, prepared.request, now);  // provisioning.* replay.*
   d.times.provision_us = MicrosSince(start);
   d.status = d.provisioning.status;
   return d;
+}
+
+Decision Process(const Connection& connection, std::string_view raw, const LoginContext& context,
+                 storage::Db& db) {
+  return Commit(Prepare(connection, raw, context), context.now, db);
 }
 
 }  // namespace claimgate::pipeline

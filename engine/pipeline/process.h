@@ -52,9 +52,25 @@ struct Decision {
   bool accepted() const { return status.ok(); }
 };
 
-// decode → parse → verify → validate → extract → map → provision, in DESIGN.md's order. Every
-// decision, accepted or rejected, leaves exactly one audit row; the accepted user change and
-// its audit row commit in one transaction (storage::Provision). Never throws.
+// A login verified and mapped, not yet committed: the first half of Process.
+struct PreparedLogin {
+  Decision decision;                  // status, times and provisioning still to come
+  storage::ProvisionRequest request;  // what the commit writes (a refusal so far in `prior`)
+};
+
+// decode → parse → verify → validate → extract → map: everything that needs no store. Touches
+// nothing shared, so any number of logins may be prepared at once; `serve` does this outside
+// its writer lock, so that one costly (or hostile) post never holds up another login's commit.
+PreparedLogin Prepare(const Connection& connection, std::string_view raw,
+                      const LoginContext& context);
+
+// provision: replay entry, user change and audit row in one transaction (storage::Provision),
+// or the refusal's audit row alone.
+Decision Commit(PreparedLogin prepared, TimePoint now, storage::Db& db);
+
+// Prepare then Commit, in DESIGN.md's order. Every decision, accepted or rejected, leaves
+// exactly one audit row; the accepted user change and its audit row commit in one transaction.
+// Never throws.
 Decision Process(const Connection& connection, std::string_view raw, const LoginContext& context,
                  storage::Db& db);
 
