@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks (figures, not pass/fail): verifies N distinct xmlsec1-signed Okta-shaped responses
-# in one process and prints the time per response split by stage. Run after ./scripts/build.sh.
+# in one process and prints the time per response split by stage, then the logins through the
+# store, the refusal time of crafted unsigned inputs against a control, and the rules and store
+# alone. Run after ./scripts/build.sh.
 #   ./scripts/bench.sh [N]      (default 2000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +19,7 @@ for sync in "" --normal; do
     --sp-entity-id "$(p sp_entity_id)" --acs-url "$(p acs_url)" --now "$(p now)" \
     --in-response-to "$(p in_response_to)" "$dir/bulk"
 done
+./build/hostile_bench --cert examples/idp/example-idp.pem
 for b in rules_bench storage_bench; do
   if [ -x "build/$b" ]; then "build/$b"; fi
 done
