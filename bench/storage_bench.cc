@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <string>
 
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "storage/connections.h"
 #include "storage/provision.h"
 #include "storage/sqlite.h"

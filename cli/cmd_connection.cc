@@ -9,7 +9,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/storage_cli.h"
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "engine/pipeline/connection.h"
 #include "storage/connections.h"
 

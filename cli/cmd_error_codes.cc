@@ -6,7 +6,7 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "engine/base/error_codes.h"
+#include "base/error_codes.h"
 
 namespace claimgate::cli {
 

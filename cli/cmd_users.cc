@@ -10,7 +10,7 @@
 #include "cli/exit_codes.h"
 #include "cli/storage_cli.h"
 #include "engine/pipeline/decision_json.h"
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "storage/admin.h"
 #include "storage/users.h"
 

@@ -10,7 +10,7 @@
 #include "cli/exit_codes.h"
 #include "cli/io.h"
 #include "cli/verify_options.h"
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "engine/pipeline/decision_json.h"
 
 namespace claimgate::cli {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/base/status.h"
+#include "base/status.h"
 #include "storage/sqlite.h"
 
 namespace claimgate::cli {

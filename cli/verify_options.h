@@ -7,7 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "engine/pipeline/verify.h"
 
 namespace claimgate::cli {

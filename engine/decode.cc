@@ -2,8 +2,8 @@
 
 #include <optional>
 
-#include "engine/base/base64.h"
-#include "engine/base/utf8.h"
+#include "base/base64.h"
+#include "base/utf8.h"
 
 namespace claimgate {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/base/status.h"
+#include "base/status.h"
 
 namespace claimgate {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/base/claims.h"
-#include "engine/base/status.h"
+#include "base/claims.h"
+#include "base/status.h"
 
 namespace claimgate::rules {
 

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/base/claims.h"
-#include "engine/base/status.h"
+#include "base/claims.h"
+#include "base/status.h"
 
 namespace claimgate::rules {
 

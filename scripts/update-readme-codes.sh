@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rewrites the README's error-code table from the registry (engine/base/error_codes.def), so the
+# Rewrites the README's error-code table from the registry (base/error_codes.def), so the
 # table can never drift from the code. Run after adding a code; base_tests checks the result.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/base/clock.h"
-#include "engine/base/status.h"
+#include "base/clock.h"
+#include "base/status.h"
 #include "engine/pipeline/connection.h"
 #include "server/metrics.h"
 #include "storage/sqlite.h"

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "engine/base/status.h"
+#include "base/status.h"
 
 namespace claimgate::server {
 

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "engine/base/base64.h"
+#include "base/base64.h"
 #include "engine/saml/datetime.h"
 #include "storage/replay.h"
 #include "storage/sqlite.h"

@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/base/clock.h"
-#include "engine/base/status.h"
+#include "base/clock.h"
+#include "base/status.h"
 #include "engine/pipeline/connection.h"
 
 namespace claimgate::storage {

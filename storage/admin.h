@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/base/clock.h"
-#include "engine/base/status.h"
+#include "base/clock.h"
+#include "base/status.h"
 #include "storage/users.h"
 
 namespace claimgate::storage {

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/base/clock.h"
-#include "engine/base/status.h"
+#include "base/clock.h"
+#include "base/status.h"
 
 namespace claimgate::storage {
 

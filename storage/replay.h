@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "engine/base/clock.h"
-#include "engine/base/status.h"
+#include "base/clock.h"
+#include "base/status.h"
 
 namespace claimgate::storage {
 

@@ -2,7 +2,7 @@
 
 // The database schema and its migrations, versioned by PRAGMA user_version.
 
-#include "engine/base/status.h"
+#include "base/status.h"
 
 namespace claimgate::storage {
 

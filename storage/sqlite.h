@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/base/status.h"
+#include "base/status.h"
 
 struct sqlite3;
 struct sqlite3_stmt;

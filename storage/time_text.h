@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/base/clock.h"
-#include "engine/base/status.h"
+#include "base/clock.h"
+#include "base/status.h"
 
 namespace claimgate::storage {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/base/clock.h"
-#include "engine/base/status.h"
+#include "base/clock.h"
+#include "base/status.h"
 #include "storage/attributes.h"
 
 namespace claimgate::storage {

@@ -15,7 +15,7 @@
 #include <exception>
 #include <optional>
 
-#include "engine/base/base64.h"
+#include "base/base64.h"
 
 namespace claimgate::dsig {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/base/status.h"
+#include "base/status.h"
 #include "engine/dsig/algorithms.h"
 
 namespace Botan {

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/base/status.h"
+#include "base/status.h"
 
 namespace Botan {
 class Private_Key;

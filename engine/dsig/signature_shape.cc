@@ -3,7 +3,7 @@
 #include <optional>
 #include <string_view>
 
-#include "engine/base/base64.h"
+#include "base/base64.h"
 #include "engine/xml/document.h"
 
 namespace claimgate::dsig::internal {

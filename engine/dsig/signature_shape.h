@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/base/status.h"
+#include "base/status.h"
 #include "engine/dsig/algorithms.h"
 #include "engine/dsig/verifier.h"
 #include "engine/xml/document.h"

@@ -4,7 +4,7 @@
 
 #include <pugixml.hpp>
 
-#include "engine/base/status.h"
+#include "base/status.h"
 #include "engine/dsig/key_set.h"
 #include "engine/dsig/signed_element.h"
 #include "engine/xml/document.h"

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/base/status.h"
+#include "base/status.h"
 #include "engine/dsig/request_signer.h"
 #include "engine/pipeline/verify.h"
 

@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/base/claims.h"
-#include "engine/base/status.h"
+#include "base/claims.h"
+#include "base/status.h"
 #include "engine/pipeline/process.h"
 #include "engine/saml/assertion.h"
 #include "storage/audit.h"

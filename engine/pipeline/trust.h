@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/base/status.h"
+#include "base/status.h"
 #include "engine/dsig/key_set.h"
 #include "engine/saml/metadata.h"
 

@@ -2,8 +2,8 @@
 
 #include <string_view>
 
-#include "engine/base/clock.h"
-#include "engine/base/status.h"
+#include "base/clock.h"
+#include "base/status.h"
 #include "engine/decode.h"
 #include "engine/dsig/verifier.h"
 #include "engine/saml/assertion.h"

@@ -3,8 +3,8 @@
 #include <optional>
 #include <string>
 
-#include "engine/base/claims.h"
-#include "engine/base/clock.h"
+#include "base/claims.h"
+#include "base/clock.h"
 
 namespace claimgate::saml {
 

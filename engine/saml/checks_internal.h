@@ -4,8 +4,8 @@
 #include <pugixml.hpp>
 #include <string>
 
-#include "engine/base/clock.h"
-#include "engine/base/status.h"
+#include "base/clock.h"
+#include "base/status.h"
 #include "engine/saml/assertion.h"
 #include "engine/saml/expectations.h"
 #include "engine/xml/document.h"

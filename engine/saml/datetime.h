@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/base/clock.h"
+#include "base/clock.h"
 
 namespace claimgate::saml {
 

@@ -2,7 +2,7 @@
 
 #include <optional>
 
-#include "engine/base/base64.h"
+#include "base/base64.h"
 #include "engine/dsig/algorithms.h"
 #include "engine/saml/datetime.h"
 #include "engine/saml/names.h"

@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "engine/base/clock.h"
-#include "engine/base/status.h"
+#include "base/clock.h"
+#include "base/status.h"
 #include "engine/xml/document.h"
 
 namespace claimgate::saml {

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "engine/base/clock.h"
-#include "engine/base/status.h"
+#include "base/clock.h"
+#include "base/status.h"
 #include "engine/saml/assertion.h"
 #include "engine/saml/expectations.h"
 #include "engine/saml/verify_response.h"

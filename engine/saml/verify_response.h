@@ -2,7 +2,7 @@
 
 #include <pugixml.hpp>
 
-#include "engine/base/status.h"
+#include "base/status.h"
 #include "engine/dsig/signed_element.h"
 #include "engine/dsig/verifier.h"
 #include "engine/saml/expectations.h"

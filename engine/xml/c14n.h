@@ -5,7 +5,7 @@
 
 #include <pugixml.hpp>
 
-#include "engine/base/status.h"
+#include "base/status.h"
 
 namespace claimgate::xml {
 

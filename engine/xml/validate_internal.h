@@ -8,7 +8,7 @@
 
 #include <pugixml.hpp>
 
-#include "engine/base/status.h"
+#include "base/status.h"
 #include "engine/xml/document.h"
 
 // The element-level half of the post-parse validation layer (SECURITY.md §4.3): names,

@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "engine/base/base64.h"
+#include "base/base64.h"
 
 using claimgate::DecodeBase64;
 using claimgate::EncodeBase64;

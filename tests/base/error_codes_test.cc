@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "engine/base/error_codes.h"
+#include "base/error_codes.h"
 
 namespace {
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "engine/base/utf8.h"
+#include "base/utf8.h"
 
 using claimgate::IsStrictUtf8;
 

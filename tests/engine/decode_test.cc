@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "engine/base/base64.h"
+#include "base/base64.h"
 #include "engine/decode.h"
 
 using claimgate::Decode;

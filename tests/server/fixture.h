@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "engine/pipeline/connection.h"
 #include "server/app.h"
 #include "server/sp.h"

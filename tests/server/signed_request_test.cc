@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-#include "engine/base/base64.h"
+#include "base/base64.h"
 #include "engine/dsig/key_set.h"
 #include "engine/pipeline/connection.h"
 #include "server/sp.h"

@@ -8,7 +8,7 @@
 #include <set>
 #include <string>
 
-#include "engine/base/base64.h"
+#include "base/base64.h"
 #include "server/app.h"
 #include "storage/replay.h"
 #include "tests/server/fixture.h"

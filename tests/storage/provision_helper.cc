@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "storage/connections.h"
 #include "storage/provision.h"
 #include "storage/sqlite.h"

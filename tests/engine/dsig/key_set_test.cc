@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "engine/base/base64.h"
+#include "base/base64.h"
 #include "engine/dsig/algorithms.h"
 #include "engine/dsig/key_set.h"
 

@@ -11,8 +11,8 @@
 #include <sstream>
 #include <string>
 
-#include "engine/base/base64.h"
-#include "engine/base/error_codes.h"
+#include "base/base64.h"
+#include "base/error_codes.h"
 #include "engine/pipeline/verify.h"
 #include "engine/saml/datetime.h"
 

@@ -13,7 +13,7 @@ struct ErrorCode {
 
 namespace errors {
 #define CG_ERROR(name, id, doc) inline constexpr ErrorCode name{id, doc};
-#include "engine/base/error_codes.def"
+#include "base/error_codes.def"
 #undef CG_ERROR
 }  // namespace errors
 

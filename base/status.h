@@ -6,7 +6,7 @@
 #include <string_view>
 #include <utility>
 
-#include "engine/base/error_codes.h"
+#include "base/error_codes.h"
 
 namespace claimgate {
 

@@ -1,11 +1,11 @@
-#include "engine/base/error_codes.h"
+#include "base/error_codes.h"
 
 namespace claimgate {
 
 namespace {
 constexpr const ErrorCode* kAll[] = {
 #define CG_ERROR(name, id, doc) &errors::name,
-#include "engine/base/error_codes.def"
+#include "base/error_codes.def"
 #undef CG_ERROR
 };
 }  // namespace
