@@ -16,7 +16,7 @@
 
 #include <unistd.h>
 
-#include "engine/pipeline/process.h"
+#include "pipeline/process.h"
 #include "engine/saml/datetime.h"
 #include "storage/admin.h"
 #include "storage/connections.h"

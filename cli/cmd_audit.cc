@@ -9,7 +9,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/storage_cli.h"
-#include "engine/pipeline/decision_json.h"
+#include "pipeline/decision_json.h"
 #include "storage/audit.h"
 #include "storage/time_text.h"
 

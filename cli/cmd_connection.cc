@@ -10,7 +10,7 @@
 #include "cli/exit_codes.h"
 #include "cli/storage_cli.h"
 #include "base/clock.h"
-#include "engine/pipeline/connection.h"
+#include "pipeline/connection.h"
 #include "storage/connections.h"
 
 namespace claimgate::cli {

@@ -9,8 +9,8 @@
 #include "cli/exit_codes.h"
 #include "cli/io.h"
 #include "cli/storage_cli.h"
-#include "engine/pipeline/decision_json.h"
-#include "engine/pipeline/process.h"
+#include "pipeline/decision_json.h"
+#include "pipeline/process.h"
 #include "engine/saml/datetime.h"
 #include "storage/connections.h"
 

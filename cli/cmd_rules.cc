@@ -12,7 +12,7 @@
 #include "cli/exit_codes.h"
 #include "cli/io.h"
 #include "cli/verify_options.h"
-#include "engine/pipeline/decision_json.h"
+#include "pipeline/decision_json.h"
 #include "rules/rule_set.h"
 
 namespace claimgate::cli {

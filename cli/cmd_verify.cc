@@ -11,7 +11,7 @@
 #include "cli/io.h"
 #include "cli/verify_options.h"
 #include "base/clock.h"
-#include "engine/pipeline/decision_json.h"
+#include "pipeline/decision_json.h"
 
 namespace claimgate::cli {
 

@@ -1,7 +1,7 @@
 #include "cli/verify_options.h"
 
 #include "cli/io.h"
-#include "engine/pipeline/trust.h"
+#include "pipeline/trust.h"
 #include "engine/saml/datetime.h"
 
 namespace claimgate::cli {

@@ -8,7 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "base/clock.h"
-#include "engine/pipeline/verify.h"
+#include "pipeline/verify.h"
 
 namespace claimgate::cli {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/pipeline/process.h"
+#include "pipeline/process.h"
 
 namespace claimgate::server {
 

@@ -13,7 +13,7 @@
 
 #include "base/clock.h"
 #include "base/status.h"
-#include "engine/pipeline/connection.h"
+#include "pipeline/connection.h"
 #include "server/metrics.h"
 #include "storage/sqlite.h"
 

@@ -9,7 +9,7 @@
 #include <mutex>
 #include <string>
 
-#include "engine/pipeline/process.h"
+#include "pipeline/process.h"
 
 namespace claimgate::server {
 

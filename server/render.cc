@@ -1,6 +1,6 @@
 #include "server/render.h"
 
-#include "engine/pipeline/decision_json.h"
+#include "pipeline/decision_json.h"
 #include "server/sp.h"
 
 namespace claimgate::server {

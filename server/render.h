@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "engine/pipeline/decision_json.h"
-#include "engine/pipeline/process.h"
+#include "pipeline/decision_json.h"
+#include "pipeline/process.h"
 #include "storage/audit.h"
 #include "storage/users.h"
 
 namespace claimgate::server {
 
-// The JSON renderings are the pipeline's (engine/pipeline/decision_json.h), shared with the CLI.
+// The JSON renderings are the pipeline's (pipeline/decision_json.h), shared with the CLI.
 using pipeline::AuditJson;
 using pipeline::DecisionJson;
 using pipeline::Dump;

@@ -11,7 +11,7 @@
 
 #include "base/clock.h"
 #include "base/status.h"
-#include "engine/pipeline/connection.h"
+#include "pipeline/connection.h"
 
 namespace claimgate::storage {
 class Db;

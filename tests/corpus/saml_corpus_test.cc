@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "engine/dsig/verifier.h"
-#include "engine/pipeline/verify.h"
+#include "pipeline/verify.h"
 #include "engine/saml/datetime.h"
 #include "engine/saml/metadata.h"
 #include "engine/saml/names.h"

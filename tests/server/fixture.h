@@ -13,7 +13,7 @@
 #include <string>
 
 #include "base/clock.h"
-#include "engine/pipeline/connection.h"
+#include "pipeline/connection.h"
 #include "server/app.h"
 #include "server/sp.h"
 #include "storage/audit.h"

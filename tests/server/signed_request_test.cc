@@ -8,7 +8,7 @@
 
 #include "base/base64.h"
 #include "engine/dsig/key_set.h"
-#include "engine/pipeline/connection.h"
+#include "pipeline/connection.h"
 #include "server/sp.h"
 #include "tests/server/fixture.h"
 

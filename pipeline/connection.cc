@@ -1,5 +1,5 @@
 // Connection files: the one place the pipeline reads JSON (nlohmann stays in this file).
-#include "engine/pipeline/connection.h"
+#include "pipeline/connection.h"
 
 #include <filesystem>
 #include <fstream>
@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/pipeline/trust.h"
+#include "pipeline/trust.h"
 #include "engine/saml/metadata.h"
 #include "rules/rule_set.h"
 

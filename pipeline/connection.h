@@ -9,7 +9,7 @@
 
 #include "base/status.h"
 #include "engine/dsig/request_signer.h"
-#include "engine/pipeline/verify.h"
+#include "pipeline/verify.h"
 
 namespace claimgate::rules {
 class RuleSet;

@@ -1,4 +1,4 @@
-#include "engine/pipeline/process.h"
+#include "pipeline/process.h"
 
 #include <algorithm>
 #include <chrono>

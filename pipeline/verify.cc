@@ -1,4 +1,4 @@
-#include "engine/pipeline/verify.h"
+#include "pipeline/verify.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "engine/pipeline/decision_json.h"
+#include "pipeline/decision_json.h"
 
 #include "engine/saml/datetime.h"
 #include "rules/rule_set.h"

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "engine/pipeline/connection.h"
+#include "pipeline/connection.h"
 #include "rules/rule_set.h"
 
 namespace cg = claimgate;

@@ -6,7 +6,7 @@
 
 #include "base/claims.h"
 #include "base/status.h"
-#include "engine/pipeline/process.h"
+#include "pipeline/process.h"
 #include "engine/saml/assertion.h"
 #include "storage/audit.h"
 #include "storage/users.h"

@@ -1,4 +1,4 @@
-#include "engine/pipeline/trust.h"
+#include "pipeline/trust.h"
 
 namespace claimgate::pipeline {
 

@@ -7,7 +7,7 @@
 
 #include "base/clock.h"
 #include "base/status.h"
-#include "engine/pipeline/connection.h"
+#include "pipeline/connection.h"
 #include "engine/saml/assertion.h"
 #include "rules/rule_set.h"
 #include "storage/provision.h"

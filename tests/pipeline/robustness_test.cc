@@ -13,7 +13,7 @@
 
 #include "base/base64.h"
 #include "base/error_codes.h"
-#include "engine/pipeline/verify.h"
+#include "pipeline/verify.h"
 #include "engine/saml/datetime.h"
 
 namespace cg = claimgate;
