@@ -5,6 +5,8 @@
 //               --in-response-to REQ [--normal] DIR      (the *.xml of tests' --bulk output)
 // The first half of DIR's responses create users; the second half's subjects are created
 // beforehand by an admin, so their logins are returning-user updates.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -14,10 +16,8 @@
 #include <string>
 #include <vector>
 
-#include <unistd.h>
-
+#include "base/civil_time.h"
 #include "pipeline/process.h"
-#include "engine/saml/datetime.h"
 #include "storage/admin.h"
 #include "storage/connections.h"
 #include "storage/sqlite.h"
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
     else if (a == "--normal") normal = true;
     else dir = a;
   }
-  const std::optional<cg::TimePoint> now = cg::saml::ParseDateTime(now_text);
+  const std::optional<cg::TimePoint> now = cg::ParseDateTime(now_text);
   if (cert.empty() || idp.empty() || sp.empty() || acs.empty() || !now || dir.empty()) {
     std::fprintf(stderr, "usage: login_bench --cert PEM --idp-entity-id ID --sp-entity-id ID "
                          "--acs-url URL --now T --in-response-to REQ [--normal] DIR\n");

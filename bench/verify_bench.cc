@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "base/civil_time.h"
 #include "engine/decode.h"
 #include "engine/dsig/verifier.h"
-#include "engine/saml/datetime.h"
 #include "engine/saml/validate.h"
 #include "engine/saml/verify_response.h"
 #include "engine/xml/document.h"
@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
     else if (!a.empty() && a[0] != '-') dir = a;
     else return Usage();
   }
-  const std::optional<cg::TimePoint> now = cg::saml::ParseDateTime(now_text);
+  const std::optional<cg::TimePoint> now = cg::ParseDateTime(now_text);
   if (cert.empty() || sp.empty() || acs.empty() || !now || dir.empty() || rounds < 1) return Usage();
 
   cg::dsig::KeySet keys;

@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "base/civil_time.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/storage_cli.h"
 #include "pipeline/decision_json.h"
 #include "storage/audit.h"
-#include "storage/time_text.h"
 
 namespace claimgate::cli {
 
@@ -23,12 +23,16 @@ struct AuditArgs {
   bool json = false;
 };
 
-// Empty → nullopt; a time is normalized to the stored text form.
-Result<std::optional<std::string>> TimeFilter(const std::string& text) {
-  if (text.empty()) return std::optional<std::string>();
-  Result<TimePoint> t = storage::ParseTime(text);
-  if (!t.ok()) return t.status();
-  return std::optional<std::string>(storage::FormatTime(*t));
+// Empty → nullopt; otherwise a date or dateTime (base/civil_time.h).
+Result<std::optional<TimePoint>> TimeFilter(const std::string& text) {
+  if (text.empty()) return std::optional<TimePoint>();
+  std::optional<TimePoint> t = ParseDateOrDateTime(text);
+  if (!t) {
+    return Status::Error(
+        errors::kStorageInvalidArgument,
+        "'" + text.substr(0, 64) + "' is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[.f]Z");
+  }
+  return std::optional<TimePoint>(t);
 }
 
 std::optional<std::string> Opt(const std::string& s) {
@@ -42,9 +46,9 @@ int List(CliContext& ctx, const AuditArgs& a) {
   f.event = Opt(a.event);
   f.decision = Opt(a.decision);
   f.limit = a.limit;
-  Result<std::optional<std::string>> since = TimeFilter(a.since);
+  Result<std::optional<TimePoint>> since = TimeFilter(a.since);
   if (!since.ok()) return ReportError(Status(since.status()).Prefixed("--since: "));
-  Result<std::optional<std::string>> until = TimeFilter(a.until);
+  Result<std::optional<TimePoint>> until = TimeFilter(a.until);
   if (!until.ok()) return ReportError(Status(until.status()).Prefixed("--until: "));
   f.since = *since;
   f.until = *until;

@@ -5,13 +5,13 @@
 #include <optional>
 #include <string>
 
+#include "base/civil_time.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/io.h"
 #include "cli/storage_cli.h"
 #include "pipeline/decision_json.h"
 #include "pipeline/process.h"
-#include "engine/saml/datetime.h"
 #include "storage/connections.h"
 
 namespace claimgate::cli {
@@ -45,7 +45,7 @@ int Run(const CliContext& ctx, const ProcessArgs& args) {
   pipeline::LoginContext context;
   context.now = SystemClock().Now();
   if (!args.now.empty()) {
-    std::optional<TimePoint> t = saml::ParseDateTime(args.now);
+    std::optional<TimePoint> t = ParseDateTime(args.now);
     if (!t) {
       std::cerr << "claimgate process: --now '" << args.now
                 << "' is not an ISO 8601 UTC instant like 2024-05-01T12:00:00Z\n";

@@ -1,8 +1,8 @@
 #include "cli/verify_options.h"
 
+#include "base/civil_time.h"
 #include "cli/io.h"
 #include "pipeline/trust.h"
-#include "engine/saml/datetime.h"
 
 namespace claimgate::cli {
 
@@ -76,7 +76,7 @@ std::optional<LoadedVerifier> BuildVerifier(const VerifyOptionsArgs& a, std::str
   if (a.now.empty()) {
     clock = std::make_unique<SystemClock>();
   } else {
-    std::optional<TimePoint> t = saml::ParseDateTime(a.now);
+    std::optional<TimePoint> t = ParseDateTime(a.now);
     if (!t) {
       *error = "--now '" + a.now + "' is not an ISO 8601 instant like 2024-05-01T12:00:00Z";
       return std::nullopt;

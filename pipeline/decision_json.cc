@@ -1,6 +1,6 @@
 #include "pipeline/decision_json.h"
 
-#include "engine/saml/datetime.h"
+#include "base/civil_time.h"
 #include "rules/rule_set.h"
 
 namespace claimgate::pipeline {
@@ -25,8 +25,8 @@ Json AcceptedJson(const saml::Assertion& login) {
   if (!login.response_id.empty()) j["response_id"] = login.response_id;
   if (login.in_response_to) j["in_response_to"] = *login.in_response_to;
   j["signed"] = {{"response", login.response_signed}, {"assertion", login.assertion_signed}};
-  j["not_on_or_after"] = saml::FormatDateTime(login.not_on_or_after);
-  if (login.authn_instant) j["authn_instant"] = saml::FormatDateTime(*login.authn_instant);
+  j["not_on_or_after"] = FormatDateTime(login.not_on_or_after);
+  if (login.authn_instant) j["authn_instant"] = FormatDateTime(*login.authn_instant);
   if (!login.session_index.empty()) j["session_index"] = login.session_index;
   j["attributes"] = AttributesJson(login.claims);
   Json details = Json::array();

@@ -4,12 +4,13 @@
 #include <cctype>
 #include <utility>
 
+#include "base/civil_time.h"
+#include "crypto/constant_time.h"
+#include "crypto/hash.h"
 #include "server/render.h"
 #include "server/responses.h"
 #include "server/sp.h"
 #include "storage/connections.h"
-#include "storage/sha256.h"
-#include "storage/time_text.h"
 
 namespace claimgate::server {
 
@@ -80,12 +81,7 @@ HttpResponse HtmlResponse(int status, std::string body) {
 // SHA-256 both sides, then compare the digests without an early exit: the time taken says
 // nothing about how much of the token matched, nor its length.
 bool TokenMatches(const std::string& given, const std::string& expected) {
-  const std::string a = storage::Sha256Hex(given), b = storage::Sha256Hex(expected);
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  }
-  return diff == 0;
+  return crypto::ConstantTimeEqual(crypto::Sha256(given), crypto::Sha256(expected));
 }
 
 Result<std::map<std::string, std::string>> ParseForm(std::string_view text) {

@@ -1,5 +1,6 @@
 #include "server/render.h"
 
+#include "base/civil_time.h"
 #include "pipeline/decision_json.h"
 #include "server/sp.h"
 
@@ -49,11 +50,15 @@ std::string Input(const char* name, const std::optional<std::string>& value) {
          EscapeXml(value.value_or("")) + "\"> ";
 }
 
+std::optional<std::string> TimeText(const std::optional<TimePoint>& t) {
+  return t ? std::optional<std::string>(FormatDateTime(*t)) : std::nullopt;
+}
+
 std::string AuditTable(const AdminView& v) {
   std::string h = "<h2>Audit trail</h2><form method=\"get\" action=\"/admin\">" +
                   Input("connection", v.filter.connection) + Input("subject", v.filter.subject) +
-                  Input("decision", v.filter.decision) + Input("since", v.filter.since) +
-                  Input("until", v.filter.until) + "<button>Filter</button></form>";
+                  Input("decision", v.filter.decision) + Input("since", TimeText(v.filter.since)) +
+                  Input("until", TimeText(v.filter.until)) + "<button>Filter</button></form>";
   h += "<table "
        "id=\"audit\"><tr><th>id</th><th>time</th><th>connection</th><th>event</th><th>decision</th>"
        "<th>code</th><th>subject</th><th>client</th></tr>";

@@ -3,12 +3,12 @@
 #include <cctype>
 #include <string>
 
+#include "base/civil_time.h"
 #include "server/acs.h"
 #include "server/app.h"
 #include "server/render.h"
 #include "server/responses.h"
 #include "server/sp.h"
-#include "storage/time_text.h"
 
 namespace claimgate::server {
 
@@ -52,9 +52,9 @@ Result<storage::AuditFilter> AuditFilterFrom(const std::map<std::string, std::st
   f.event = Field(q, "event");
   for (auto [name, slot] : {std::make_pair("since", &f.since), std::make_pair("until", &f.until)}) {
     if (std::optional<std::string> text = Field(q, name)) {
-      Result<TimePoint> t = storage::ParseTime(*text);
-      if (!t.ok()) return Status::Error(errors::kInputBadRequest, std::string("bad ") + name);
-      *slot = storage::FormatTime(*t);
+      std::optional<TimePoint> t = ParseDateOrDateTime(*text);
+      if (!t) return Status::Error(errors::kInputBadRequest, std::string("bad ") + name);
+      *slot = *t;
     }
   }
   f.limit = default_limit;

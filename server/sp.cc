@@ -2,12 +2,11 @@
 
 #include <zlib.h>
 
-#include <cctype>
-#include <cstdio>
-#include <memory>
-
 #include "base/base64.h"
-#include "engine/saml/datetime.h"
+#include "base/civil_time.h"
+#include "base/hex.h"
+#include "crypto/pem.h"
+#include "crypto/random.h"
 #include "storage/replay.h"
 #include "storage/sqlite.h"
 
@@ -15,7 +14,6 @@ namespace claimgate::server {
 
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
 constexpr char kUpperHex[] = "0123456789ABCDEF";
 
 // Raw DEFLATE (no zlib header: windowBits -15), as the HTTP-Redirect binding requires.
@@ -81,24 +79,17 @@ std::string UrlEncode(std::string_view text) {
   return out;
 }
 
-// The base64 body of the first CERTIFICATE block of a PEM text, line breaks removed ("" when
-// none). Only base64 characters are kept, so nothing else can reach the metadata.
 namespace {
 
-std::string PemBody(std::string_view pem) {
-  constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
-  constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
-  const std::size_t b = pem.find(kBegin);
-  if (b == std::string_view::npos) return "";
-  const std::size_t e = pem.find(kEnd, b);
-  if (e == std::string_view::npos) return "";
-  std::string out;
-  for (char ch : pem.substr(b + kBegin.size(), e - b - kBegin.size())) {
-    if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '+' || ch == '/' || ch == '=') {
-      out += ch;
-    }
+// The base64 of the first CERTIFICATE block of a PEM text ("" when none): re-encoded from the
+// decoded DER, so nothing but base64 can reach the metadata.
+std::string CertificateBase64(std::string_view pem) {
+  Result<std::vector<crypto::PemBlock>> blocks = crypto::ReadPem(pem, "", errors::kSignatureSpKey);
+  if (!blocks.ok()) return "";
+  for (const crypto::PemBlock& b : *blocks) {
+    if (b.label == "CERTIFICATE") return EncodeBase64(b.der);
   }
-  return out;
+  return "";
 }
 
 }  // namespace
@@ -107,7 +98,7 @@ std::string SpMetadataXml(const pipeline::ConnectionConfig& c) {
   std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   x += "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"" +
        EscapeXml(c.sp_entity_id) + "\">\n";
-  const std::string cert = PemBody(c.sp_signing_certificate_pem);
+  const std::string cert = CertificateBase64(c.sp_signing_certificate_pem);
   x += std::string("  <md:SPSSODescriptor AuthnRequestsSigned=\"") +
        (cert.empty() ? "false" : "true") +
        "\" WantAssertionsSigned=\"true\" "
@@ -130,25 +121,6 @@ std::string SpMetadataXml(const pipeline::ConnectionConfig& c) {
 
 namespace {
 
-// `n` bytes from the operating system's CSPRNG, as 2n lowercase hex digits.
-Result<std::string> RandomHex(std::size_t n) {
-  std::string bytes(n, '\0');
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen("/dev/urandom", "rb"), &std::fclose);
-  if (!f || std::fread(bytes.data(), 1, n, f.get()) != n) {
-    return Status::Error(errors::kStorageInternal, "cannot read /dev/urandom");
-  }
-  std::string hex;
-  for (unsigned char b : bytes) {
-    hex += kHex[b >> 4];
-    hex += kHex[b & 15];
-  }
-  return hex;
-}
-
-bool IsLowerHex(std::string_view s) {
-  return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
-
 constexpr std::string_view kBindingCookie = "claimgate_authn_";
 
 // The path of an absolute URL ("/" when it has none): the cookie goes to the ACS only.
@@ -168,7 +140,7 @@ std::string CookieAttributes(const pipeline::ConnectionConfig& config, long long
 }  // namespace
 
 Result<std::string> NewRequestId() {
-  Result<std::string> hex = RandomHex(20);
+  Result<std::string> hex = crypto::RandomHex(20);
   if (!hex.ok()) return hex.status();
   return "_" + *hex;  // an xs:ID must not start with a digit
 }
@@ -213,8 +185,7 @@ std::string AuthnRequestXml(const pipeline::ConnectionConfig& c, const std::stri
   std::string x =
       "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" "
       "xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"" +
-      EscapeXml(id) + "\" Version=\"2.0\" IssueInstant=\"" + saml::FormatDateTime(issue_instant) +
-      "\"";
+      EscapeXml(id) + "\" Version=\"2.0\" IssueInstant=\"" + FormatDateTime(issue_instant) + "\"";
   if (!destination.empty()) x += " Destination=\"" + EscapeXml(destination) + "\"";
   x += " ProtocolBinding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" "
        "AssertionConsumerServiceURL=\"" +
@@ -272,7 +243,7 @@ Result<LoginStart> StartLogin(storage::Db& db, const pipeline::Connection& conne
   if (!url.ok()) return url.status();
   std::optional<std::string> nonce;
   if (bind_to_browser) {
-    Result<std::string> hex = RandomHex(32);
+    Result<std::string> hex = crypto::RandomHex(32);
     if (!hex.ok()) return hex.status();
     nonce = *std::move(hex);
   }

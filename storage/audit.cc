@@ -1,8 +1,8 @@
 #include "storage/audit.h"
 
-#include "storage/sha256.h"
+#include "base/civil_time.h"
+#include "crypto/hash.h"
 #include "storage/sqlite.h"
-#include "storage/time_text.h"
 
 namespace claimgate::storage {
 
@@ -89,14 +89,14 @@ std::string CanonicalAuditEncoding(const AuditEntry& e) {
   return out;
 }
 
-std::string AuditHash(const AuditEntry& e) { return Sha256Hex(CanonicalAuditEncoding(e)); }
+std::string AuditHash(const AuditEntry& e) { return crypto::Sha256Hex(CanonicalAuditEncoding(e)); }
 
 Result<AuditEntry> AppendAudit(Txn& txn, const AuditRecord& record, TimePoint now) {
   Result<Head> head = ReadHead(txn.db());
   if (!head.ok()) return head.status();
   AuditEntry e;
   e.id = head->last_id + 1;
-  e.time = FormatTime(now);
+  e.time = FormatTimestamp(now);
   e.record = record;
   if (e.record.detail.empty()) e.record.detail = "{}";
   e.prev_hash = head->last_hash;
@@ -173,7 +173,10 @@ Result<std::vector<AuditEntry>> ListAudit(Db& db, const AuditFilter& f) {
   if (!q.ok()) return q.status();
   q->BindOptional(1, f.connection).BindOptional(2, f.subject).BindOptional(3, f.event);
   q->BindOptional(4, f.decision);
-  q->BindOptional(5, f.since).BindOptional(6, f.until).Bind(7, f.limit);
+  const auto text = [](const std::optional<TimePoint>& t) {
+    return t ? std::optional<std::string>(FormatTimestamp(*t)) : std::nullopt;
+  };
+  q->BindOptional(5, text(f.since)).BindOptional(6, text(f.until)).Bind(7, f.limit);
   std::vector<AuditEntry> out;
   while (true) {
     Result<bool> row = q->Step();

@@ -73,7 +73,7 @@ Result<AuditVerification> VerifyAudit(Db& db);
 
 struct AuditFilter {
   std::optional<std::string> connection, subject, event, decision;
-  std::optional<std::string> since, until;  // FormatTime text, inclusive / exclusive
+  std::optional<TimePoint> since, until;    // inclusive / exclusive
   std::int64_t limit = -1;                  // -1 = all
 };
 

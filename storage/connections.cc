@@ -1,7 +1,7 @@
 #include "storage/connections.h"
 
+#include "base/civil_time.h"
 #include "storage/sqlite.h"
-#include "storage/time_text.h"
 
 namespace claimgate::storage {
 
@@ -30,7 +30,7 @@ Status PutConnection(Txn& txn, const std::string& name, const std::string& confi
       "INSERT INTO connections(name, config, created, updated) VALUES(?1, ?2, ?3, ?3) "
       "ON CONFLICT(name) DO UPDATE SET config = excluded.config, updated = excluded.updated");
   if (!q.ok()) return q.status();
-  return q->Bind(1, name).Bind(2, config_json).Bind(3, FormatTime(now)).Run();
+  return q->Bind(1, name).Bind(2, config_json).Bind(3, FormatTimestamp(now)).Run();
 }
 
 Result<std::optional<ConnectionRecord>> GetConnection(Db& db, const std::string& name) {

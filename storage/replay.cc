@@ -1,8 +1,9 @@
 #include "storage/replay.h"
 
-#include "storage/sha256.h"
+#include "base/civil_time.h"
+#include "crypto/constant_time.h"
+#include "crypto/hash.h"
 #include "storage/sqlite.h"
-#include "storage/time_text.h"
 
 namespace claimgate::storage {
 
@@ -28,7 +29,7 @@ Status CheckAndRecordAssertion(Txn& txn, const std::string& connection,
     Result<bool> row = q->Bind(1, connection).Bind(2, assertion_id).Step();
     if (!row.ok()) return row.status();
     // An entry lives while now < expires_at, the same half-open window as NotOnOrAfter.
-    if (*row && ToMicros(now) < q->Int(0)) {
+    if (*row && ToUnixMicros(now) < q->Int(0)) {
       return Status::Error(errors::kReplayDetected, "assertion ID '" + assertion_id +
                                                         "' was already used on connection '" +
                                                         connection + "'");
@@ -38,24 +39,10 @@ Status CheckAndRecordAssertion(Txn& txn, const std::string& connection,
       "INSERT INTO replay(connection, assertion_id, expires_at) VALUES(?1, ?2, ?3) "
       "ON CONFLICT(connection, assertion_id) DO UPDATE SET expires_at = excluded.expires_at");
   if (!ins.ok()) return ins.status();
-  Status s = ins->Bind(1, connection).Bind(2, assertion_id).Bind(3, ToMicros(expires_at)).Run();
+  Status s = ins->Bind(1, connection).Bind(2, assertion_id).Bind(3, ToUnixMicros(expires_at)).Run();
   if (s.Is(errors::kStorageConstraint)) return UnknownConnection(connection);
   return s;
 }
-
-namespace {
-
-// Equality of two hex digests without an early exit (their length is not secret).
-bool EqualInConstantTime(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  }
-  return diff == 0;
-}
-
-}  // namespace
 
 Result<std::int64_t> PruneExpired(Txn& txn, TimePoint now) {
   std::int64_t total = 0;
@@ -63,7 +50,7 @@ Result<std::int64_t> PruneExpired(Txn& txn, TimePoint now) {
                           "DELETE FROM pending_requests WHERE expires_at <= ?1"}) {
     Result<Query> q = txn.db().Prepare(sql);
     if (!q.ok()) return q.status();
-    if (Status s = q->Bind(1, ToMicros(now)).Run(); !s.ok()) return s;
+    if (Status s = q->Bind(1, ToUnixMicros(now)).Run(); !s.ok()) return s;
     total += txn.db().Changes();
   }
   return total;
@@ -80,11 +67,11 @@ Status CreatePendingRequest(Txn& txn, const std::string& connection, const std::
       "browser_binding) VALUES(?1, ?2, ?3, ?4, ?5)");
   if (!q.ok()) return q.status();
   const std::optional<std::string> binding =
-      browser_nonce ? std::optional<std::string>(Sha256Hex(*browser_nonce)) : std::nullopt;
+      browser_nonce ? std::optional<std::string>(crypto::Sha256Hex(*browser_nonce)) : std::nullopt;
   Status s = q->Bind(1, connection)
                  .Bind(2, request_id)
                  .Bind(3, relay_state)
-                 .Bind(4, ToMicros(expires_at))
+                 .Bind(4, ToUnixMicros(expires_at))
                  .BindOptional(5, binding)
                  .Run();
   if (s.Is(errors::kStorageConstraint)) {
@@ -119,12 +106,12 @@ Result<std::string> ConsumePendingRequest(Txn& txn, const std::string& connectio
       return Status::Error(errors::kInResponseToRequestReused,
                            "request '" + request_id + "' was already answered");
     }
-    if (ToMicros(now) >= q->Int(1)) {
+    if (ToUnixMicros(now) >= q->Int(1)) {
       return Status::Error(errors::kInResponseToRequestExpired,
                            "request '" + request_id + "' has expired");
     }
-    if (!q->IsNull(3) &&
-        (!browser_nonce || !EqualInConstantTime(Sha256Hex(*browser_nonce), q->Text(3)))) {
+    if (!q->IsNull(3) && (!browser_nonce || !crypto::ConstantTimeEqual(
+                                                crypto::Sha256Hex(*browser_nonce), q->Text(3)))) {
       return Status::Error(errors::kInResponseToNotThisBrowser,
                            "request '" + request_id + "' was started in another browser (" +
                                (browser_nonce ? "wrong" : "no") + " binding cookie)");

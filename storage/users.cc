@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include "base/civil_time.h"
 #include "storage/json_internal.h"
 #include "storage/sqlite.h"
-#include "storage/time_text.h"
 
 namespace claimgate::storage {
 
@@ -79,7 +79,7 @@ Result<bool> EditPermissions(Txn& txn, const std::string& connection, const std:
   if (!q.ok()) return q.status();
   const Status s = q->Bind(1, (*user)->id)
                        .Bind(2, internal::StringsToJson(SortedUnique(perms)))
-                       .Bind(3, FormatTime(now))
+                       .Bind(3, FormatTimestamp(now))
                        .Run();
   if (!s.ok()) return s;
   return true;
@@ -119,7 +119,7 @@ Result<std::int64_t> CreateUser(Txn& txn, const NewUser& user, TimePoint now) {
       "INSERT INTO users(connection, subject, email, attributes, permissions, status, origin, "
       "created, updated, last_login) VALUES(?1, ?2, ?3, ?4, ?5, 'active', ?6, ?7, ?7, ?8)");
   if (!q.ok()) return q.status();
-  const std::string when = FormatTime(now);
+  const std::string when = FormatTimestamp(now);
   Status s = q->Bind(1, user.connection)
                  .Bind(2, user.subject)
                  .Bind(3, user.email)
@@ -151,7 +151,7 @@ Status UpdateUserProfile(Txn& txn, std::int64_t id, const std::string& email,
   Status s = q->Bind(1, id)
                  .Bind(2, email)
                  .Bind(3, AttributesToJson(attributes))
-                 .Bind(4, FormatTime(now))
+                 .Bind(4, FormatTimestamp(now))
                  .Run();
   if (!s.ok()) return s;
   return ExpectOneChange(txn.db(), id);
@@ -160,7 +160,7 @@ Status UpdateUserProfile(Txn& txn, std::int64_t id, const std::string& email,
 Status RecordLogin(Txn& txn, std::int64_t id, TimePoint now) {
   Result<Query> q = txn.db().Prepare("UPDATE users SET last_login = ?2 WHERE id = ?1");
   if (!q.ok()) return q.status();
-  if (Status s = q->Bind(1, id).Bind(2, FormatTime(now)).Run(); !s.ok()) return s;
+  if (Status s = q->Bind(1, id).Bind(2, FormatTimestamp(now)).Run(); !s.ok()) return s;
   return ExpectOneChange(txn.db(), id);
 }
 
@@ -172,7 +172,7 @@ Status SetUserStatus(Txn& txn, const std::string& connection, const std::string&
   Status s = q->Bind(1, connection)
                  .Bind(2, subject)
                  .Bind(3, UserStatusName(status))
-                 .Bind(4, FormatTime(now))
+                 .Bind(4, FormatTimestamp(now))
                  .Run();
   if (!s.ok()) return s;
   if (txn.db().Changes() == 0) return NotFound(connection, subject);

@@ -3,60 +3,23 @@
 #include "engine/dsig/key_set.h"
 
 #include <botan/ecdsa.h>
-#include <botan/hash.h>
-#include <botan/mem_ops.h>
 #include <botan/pk_keys.h>
+#include <botan/pkix_types.h>
 #include <botan/pubkey.h>
 #include <botan/rsa.h>
 #include <botan/x509_key.h>
-#include <botan/pkix_types.h>
 #include <botan/x509cert.h>
 
 #include <exception>
 #include <optional>
 
-#include "base/base64.h"
+#include "crypto/pem.h"
 
 namespace claimgate::dsig {
 
 namespace {
 
 std::string ToString(const std::vector<uint8_t>& v) { return std::string(v.begin(), v.end()); }
-
-struct PemBlock {
-  std::string label;  // "CERTIFICATE", "PUBLIC KEY"
-  std::string der;
-};
-
-// Splits a PEM text into its blocks. Text between blocks is ignored (openssl prints comments);
-// a block whose body is not base64 is an error.
-Result<std::vector<PemBlock>> SplitPem(std::string_view text, std::string_view label) {
-  std::vector<PemBlock> blocks;
-  std::size_t pos = 0;
-  while (true) {
-    const std::size_t begin = text.find("-----BEGIN ", pos);
-    if (begin == std::string_view::npos) break;
-    const std::size_t label_end = text.find("-----", begin + 11);
-    if (label_end == std::string_view::npos) break;
-    PemBlock block;
-    block.label = std::string(text.substr(begin + 11, label_end - begin - 11));
-    const std::string end_marker = "-----END " + block.label + "-----";
-    const std::size_t end = text.find(end_marker, label_end + 5);
-    if (end == std::string_view::npos) {
-      return Status::Error(errors::kSignatureNoKeys,
-                           std::string(label) + ": PEM block '" + block.label + "' is not closed");
-    }
-    std::optional<std::string> der = DecodeBase64(text.substr(label_end + 5, end - label_end - 5));
-    if (!der) {
-      return Status::Error(errors::kSignatureNoKeys,
-                           std::string(label) + ": PEM block '" + block.label + "' is not base64");
-    }
-    block.der = std::move(*der);
-    blocks.push_back(std::move(block));
-    pos = end + end_marker.size();
-  }
-  return blocks;
-}
 
 }  // namespace
 
@@ -142,13 +105,12 @@ bool PinnedKey::Verify(std::string_view emsa, std::string_view message,
 }
 
 Status KeySet::AddPem(std::string_view text, std::string_view label, const KeyPolicy& policy) {
-  if (text.find("-----BEGIN ") == std::string_view::npos) {
-    return AddCertificateDer(text, label, policy);  // a DER file
-  }
-  Result<std::vector<PemBlock>> blocks = SplitPem(text, label);
+  if (!crypto::LooksLikePem(text)) return AddCertificateDer(text, label, policy);  // DER
+  Result<std::vector<crypto::PemBlock>> blocks =
+      crypto::ReadPem(text, label, errors::kSignatureNoKeys);
   if (!blocks.ok()) return blocks.status();
   std::size_t added = 0;
-  for (const PemBlock& b : *blocks) {
+  for (const crypto::PemBlock& b : *blocks) {
     Result<PinnedKey> key = Status::Error(errors::kSignatureNoKeys, "");
     if (b.label == "CERTIFICATE") {
       key = KeySetLoader::FromCertificate(b.der, label, policy);
@@ -193,19 +155,6 @@ const PinnedKey* KeySet::Match(std::string_view der) const {
     if (k.public_key_der() == spki) return &k;
   }
   return nullptr;
-}
-
-std::string Digest(std::string_view hash, std::string_view data) {
-  std::unique_ptr<Botan::HashFunction> h = Botan::HashFunction::create(std::string(hash));
-  if (!h) return std::string();
-  h->update(reinterpret_cast<const uint8_t*>(data.data()), data.size());
-  return ToString(Botan::unlock(h->final()));
-}
-
-bool ConstantTimeEqual(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  return Botan::constant_time_compare(reinterpret_cast<const uint8_t*>(a.data()),
-                                      reinterpret_cast<const uint8_t*>(b.data()), a.size());
 }
 
 }  // namespace claimgate::dsig

@@ -69,9 +69,4 @@ class KeySet {
   std::vector<PinnedKey> keys_;
 };
 
-// Digest of `data` with a Botan hash name ("SHA-256"); never throws.
-std::string Digest(std::string_view hash, std::string_view data);
-// Constant-time equality of two byte strings (lengths are not secret).
-bool ConstantTimeEqual(std::string_view a, std::string_view b);
-
 }  // namespace claimgate::dsig

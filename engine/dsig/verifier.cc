@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "crypto/constant_time.h"
+#include "crypto/hash.h"
 #include "engine/dsig/signature_shape.h"
 #include "engine/xml/c14n.h"
 
@@ -122,9 +124,9 @@ Result<SignedElement> Verifier::VerifyEnveloped(const xml::Document& doc, pugi::
       !s.ok()) {
     return s;
   }
-  const std::string digest = Digest(parts->digest_algorithm->hash, referenced);
+  const std::string digest = crypto::Digest(parts->digest_algorithm->hash, referenced);
   if (stats) stats->c14n_digest_ns += NanosSince(start);
-  if (!ConstantTimeEqual(digest, parts->digest_value)) {
+  if (!crypto::ConstantTimeEqual(digest, parts->digest_value)) {
     return Status::Error(errors::kSignatureDigestMismatch,
                          "the digest of #" + parts->reference_id +
                              " differs from DigestValue: the element changed after signing");

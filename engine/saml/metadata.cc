@@ -3,8 +3,8 @@
 #include <optional>
 
 #include "base/base64.h"
+#include "base/civil_time.h"
 #include "engine/dsig/algorithms.h"
-#include "engine/saml/datetime.h"
 #include "engine/saml/names.h"
 #include "engine/xml/document.h"
 

@@ -2,8 +2,8 @@
 
 #include <string>
 
+#include "base/civil_time.h"
 #include "engine/saml/checks_internal.h"
-#include "engine/saml/datetime.h"
 #include "engine/saml/names.h"
 #include "engine/xml/document.h"
 

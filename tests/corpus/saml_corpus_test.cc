@@ -3,19 +3,18 @@
 // Cases we decide differently on purpose are listed, with the reason, in saml_exceptions.txt;
 // a listed case that stops deviating fails too, so the list cannot go stale.
 #include <boost/test/unit_test.hpp>
-
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "base/civil_time.h"
 #include "engine/dsig/verifier.h"
-#include "pipeline/verify.h"
-#include "engine/saml/datetime.h"
 #include "engine/saml/metadata.h"
 #include "engine/saml/names.h"
 #include "engine/xml/document.h"
+#include "pipeline/verify.h"
 #include "tests/corpus/corpus_support.h"
 
 namespace cg = claimgate;
@@ -66,7 +65,7 @@ cg::dsig::VerifyOptions LegacyOptions() {
 }
 
 cg::TimePoint ValidAt(const json& c) {
-  const std::optional<cg::TimePoint> t = cg::saml::ParseDateTime(Str(c, "valid_at"));
+  const std::optional<cg::TimePoint> t = cg::ParseDateTime(Str(c, "valid_at"));
   return t ? *t : cg::TimePoint();
 }
 
@@ -201,7 +200,7 @@ Outcome RunMetadata(const json& c) {
   Outcome out;
   const std::string raw = cg::corpus::ReadFile(cg::corpus::CorpusDir() + "/" + Str(c, "file"));
   const std::string at = Str(c, "valid_at");
-  std::optional<cg::TimePoint> now = cg::saml::ParseDateTime(at);
+  std::optional<cg::TimePoint> now = cg::ParseDateTime(at);
   cg::Result<cg::xml::Document> doc = cg::saml::ParseMetadataDocument(raw, now);
   if (!doc.ok()) {
     out.code = std::string(doc.status().code());

@@ -3,7 +3,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "storage/sha256.h"
+#include "crypto/hash.h"
 #include "tests/storage/test_util.h"
 
 namespace claimgate::storage {
@@ -49,7 +49,7 @@ AuditVerification Verify(Db& db) {
 BOOST_AUTO_TEST_SUITE(audit)
 
 BOOST_AUTO_TEST_CASE(sha256_matches_a_known_vector) {
-  BOOST_TEST(Sha256Hex("abc") ==
+  BOOST_TEST(crypto::Sha256Hex("abc") ==
              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(encoding_is_length_prefixed_and_documented) {
   f.record.connection = "al";
   f.record.event = "ogin";
   BOOST_TEST(CanonicalAuditEncoding(f) != enc);
-  BOOST_TEST(AuditHash(e) == Sha256Hex(enc));
+  BOOST_TEST(AuditHash(e) == crypto::Sha256Hex(enc));
 }
 
 BOOST_AUTO_TEST_CASE(rows_chain_from_genesis) {
@@ -183,8 +183,8 @@ BOOST_AUTO_TEST_CASE(list_filters_combine) {
   g.decision = "rejected";
   BOOST_TEST((ids(g) == std::vector<std::int64_t>{2}));
   AuditFilter h;
-  h.since = "2026-01-02T00:00:00.000000Z";
-  h.until = "2026-01-04T00:00:00.000000Z";
+  h.since = At("2026-01-02T00:00:00.000000Z");
+  h.until = At("2026-01-04T00:00:00.000000Z");
   BOOST_TEST((ids(h) == std::vector<std::int64_t>{2, 3}));
   h.limit = 1;
   BOOST_TEST((ids(h) == std::vector<std::int64_t>{2}));

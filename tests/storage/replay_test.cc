@@ -3,8 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "crypto/hash.h"
 #include "storage/schema.h"
-#include "storage/sha256.h"
 #include "tests/storage/test_util.h"
 
 namespace claimgate::storage {
@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(bound_request_needs_its_browser_nonce) {
   BOOST_TEST(ScalarInt(db,
                        "SELECT count(*) FROM pending_requests WHERE browser_binding = "
                        "'" +
-                           Sha256Hex(nonce) + "'") == 1);
+                           crypto::Sha256Hex(nonce) + "'") == 1);
   BOOST_TEST(ScalarInt(db,
                        "SELECT count(*) FROM pending_requests WHERE browser_binding = "
                        "'" +

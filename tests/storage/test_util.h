@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <string>
 
+#include "base/civil_time.h"
 #include "storage/connections.h"
 #include "storage/sqlite.h"
-#include "storage/time_text.h"
 
 namespace claimgate::storage::testing {
 
@@ -36,8 +36,8 @@ class TempDir {
 };
 
 inline TimePoint At(const char* iso) {
-  Result<TimePoint> t = ParseTime(iso);
-  BOOST_REQUIRE(t.ok());
+  std::optional<TimePoint> t = ParseDateOrDateTime(iso);
+  BOOST_REQUIRE(t.has_value());
   return *t;
 }
 

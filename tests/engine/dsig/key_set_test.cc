@@ -66,14 +66,6 @@ BOOST_AUTO_TEST_CASE(refuses_weak_unreadable_and_empty_sources_with_codes) {
   BOOST_TEST(keys.empty());
 }
 
-BOOST_AUTO_TEST_CASE(digest_and_constant_time_compare) {
-  BOOST_TEST(cg::EncodeBase64(cg::dsig::Digest("SHA-256", "abc")) ==
-             "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
-  BOOST_TEST(cg::dsig::ConstantTimeEqual("abc", "abc"));
-  BOOST_TEST(!cg::dsig::ConstantTimeEqual("abc", "abd"));
-  BOOST_TEST(!cg::dsig::ConstantTimeEqual("abc", "ab"));
-}
-
 BOOST_AUTO_TEST_CASE(allow_lists_are_closed) {
   BOOST_TEST(cg::dsig::FindSignatureAlgorithm("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"));
   BOOST_TEST(cg::dsig::FindSignatureAlgorithm("http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512"));
