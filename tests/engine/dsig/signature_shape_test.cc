@@ -339,6 +339,14 @@ BOOST_AUTO_TEST_CASE(refuses_a_reference_without_transforms) {
   BOOST_TEST(CodeOf(WithTransforms("")) == "signature.transform_not_allowed");
 }
 
+// XML-DSig §4.3.3.2: with enveloped-signature as the only transform, the
+// node-set left over is serialized with inclusive C14N 1.0, which is not what
+// this verifier digests; refused up front so a genuine signature never reads as
+// signature.digest_mismatch.
+BOOST_AUTO_TEST_CASE(refuses_enveloped_signature_as_the_only_transform) {
+  BOOST_TEST(CodeOf(WithTransforms(kEnvelopedTransform)) == "signature.transform_not_allowed");
+}
+
 BOOST_AUTO_TEST_CASE(refuses_chains_longer_than_two) {
   BOOST_TEST(CodeOf(WithTransforms(std::string(kEnvelopedTransform) + std::string(kExcTransform) +
                                    std::string(kExcTransform))) ==

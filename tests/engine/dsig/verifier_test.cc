@@ -151,6 +151,17 @@ BOOST_AUTO_TEST_CASE(refuses_a_bad_shape_before_any_key_is_used) {
   BOOST_TEST(CodeOf(text, KeySet()) == "signature.no_keys");  // keys are checked first
 }
 
+// XML-DSig §4.3.3.2: a Reference whose only transform is enveloped-signature is
+// digested over inclusive C14N 1.0, which the signer (here xmlsec1) uses and
+// claimgate does not implement. It is refused up front, never as a digest
+// mismatch of a genuine signature.
+BOOST_AUTO_TEST_CASE(refuses_a_lone_enveloped_signature_transform_before_any_digest) {
+  const std::string text = SignWithXmlsec(WithAssertionSignature(
+      testing::SignatureTemplate(testing::kAssertionId, {std::string(testing::kEnvelopedUri)})));
+  const Outcome out = VerifyAssertion(text);
+  BOOST_TEST(out.code == "signature.transform_not_allowed", out.code << ": " << out.message);
+}
+
 // ---- signature.reference_uri ---------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(refuses_a_reference_that_names_another_element) {
