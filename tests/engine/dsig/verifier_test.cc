@@ -278,6 +278,35 @@ BOOST_AUTO_TEST_CASE(comments_added_after_signing_do_not_change_the_digest) {
              "ok");
 }
 
+// ---- namespace URIs holding '&' (C14N 1.0 §2.3: escaped as attribute values) -------------
+
+// Signed by the JDK's XML-DSig (testdata/JdkSign.java), which writes the namespace node
+// xmlns:x="...?schema=1&amp;lang=en" as the C14N specification says. Refused as
+// signature.digest_mismatch before claimgate escaped namespace URIs.
+BOOST_AUTO_TEST_CASE(accepts_a_jdk_signature_over_a_namespace_uri_holding_an_ampersand) {
+  const std::string text =
+      testing::ReadSourceFile("tests/engine/dsig/testdata/ampersand_namespace.jdk.xml");
+  const Outcome out = VerifyAssertion(text);
+  BOOST_TEST(out.code == "ok", out.code << ": " << out.message);
+  BOOST_TEST(out.returned_the_assertion);
+}
+
+// xmlsec1 1.2.37 (libxml2 2.9.14, parsing without XML_PARSE_NOENT) writes the same namespace
+// node as "&#38;", which no C14N specification produces, so its signature cannot verify here
+// nor in the JDK, whose canonical form is the one above. This pins the choice: following
+// xmlsec1 would refuse the JDK's signatures instead.
+BOOST_AUTO_TEST_CASE(an_xmlsec1_signature_over_an_ampersand_namespace_uri_does_not_verify) {
+  std::string text = testing::UnsignedResponse(testing::Signed::kAssertion);
+  text = ReplaceOnce(text, "<saml:Assertion ",
+                     "<saml:Assertion "
+                     "xmlns:x=\"https://idp.example/ns?schema=1&amp;lang=en\" ");
+  text = ReplaceOnce(text, "<saml:Attribute Name=\"email\"",
+                     "<saml:Attribute x:source=\"directory\" Name=\"email\"");
+  BOOST_TEST(CodeOf(SignWithXmlsec(text)) == "signature.digest_mismatch");
+  // Without the '&' the same document verifies: only that corner differs.
+  BOOST_TEST(CodeOf(SignWithXmlsec(ReplaceOnce(text, "schema=1&amp;lang=en", "schema=1"))) == "ok");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
