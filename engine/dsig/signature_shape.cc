@@ -144,7 +144,11 @@ Status ReadSignedInfoHead(const xml::Document& doc, pugi::xml_node c14n, pugi::x
   return Status::Ok();
 }
 
-// Transforms: enveloped-signature, optionally followed by exclusive c14n (OpenSAML's profile).
+// Transforms: exactly enveloped-signature, then exclusive c14n (SECURITY.md DR7). OpenSAML's
+// profile also allows enveloped-signature alone, but XML-DSig 1.0 §4.3.3.2 then turns the
+// node-set into octets with inclusive C14N 1.0, which this verifier does not implement: that
+// chain is refused here, before any digest, never reported as a digest mismatch of a genuine
+// signature.
 Status ReadTransforms(const xml::Document& doc, pugi::xml_node transforms, SignatureParts* parts) {
   Result<std::vector<pugi::xml_node>> list = ElementChildren(transforms, "Transforms");
   if (!list.ok()) return list.status();
@@ -165,6 +169,10 @@ Status ReadTransforms(const xml::Document& doc, pugi::xml_node transforms, Signa
         return s;
       }
     }
+  }
+  if (list->size() == 1) {
+    return bad("enveloped-signature is the only Transform: XML-DSig then digests inclusive C14N "
+               "1.0, which is not supported; exclusive c14n must follow it");
   }
   return Status::Ok();
 }

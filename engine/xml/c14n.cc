@@ -1,5 +1,6 @@
 // Exclusive XML Canonicalization 1.0 (https://www.w3.org/TR/xml-exc-c14n/) of an element
-// subtree, matching libxml2's xmlC14NDocSaveTo(XML_C14N_EXCLUSIVE_1_0) byte for byte.
+// subtree, matching libxml2's xmlC14NDocSaveTo(XML_C14N_EXCLUSIVE_1_0) byte for byte except in
+// one corner where libxml2 departs from the specification: a namespace URI holding '&'.
 #include "engine/xml/c14n.h"
 
 #include <algorithm>
@@ -225,8 +226,8 @@ Status Canonicalizer::StartElement(pugi::xml_node el) {
   }
   for (std::string_view prefix : inclusive_) Utilize(prefix, render);
   for (const auto& [prefix, uri] : render) {
-    // Namespace URIs are written unescaped (as libxml2 does), so one holding '"' or '<' would
-    // make the output ambiguous: refuse any that is not an absolute URI, wherever declared.
+    // C14N 1.0 §2.1: a relative namespace URI is an operation failure; refuse any that is not
+    // an absolute URI, wherever declared (no '"', '<' or whitespace can reach the output).
     if (!uri.empty() && !IsAbsoluteUri(uri)) {
       return Status::Error(errors::kXmlNamespace, "namespace URI '" + std::string(uri) +
                                                       "' in scope of <" + el.name() +
@@ -244,7 +245,11 @@ Status Canonicalizer::StartElement(pugi::xml_node el) {
     out_ += prefix.empty() ? " xmlns" : " xmlns:";
     out_ += prefix;
     out_ += "=\"";
-    out_ += uri;  // libxml2 writes namespace URIs unescaped; IsAbsoluteUri excludes & < "
+    // C14N 1.0 §2.3: a namespace node is processed as an attribute node, so its URI is escaped
+    // like an attribute value; of those characters only '&' can occur in an absolute URI, and
+    // it becomes "&amp;", as the JDK's XML-DSig writes it. libxml2 writes it raw, or as
+    // "&#38;" when the document was parsed without entity substitution (as xmlsec1 parses).
+    EscapeAttribute(uri, out_);
     out_ += '"';
     rendered_[prefix].push_back(uri);
     pushed_.back().second.push_back(prefix);

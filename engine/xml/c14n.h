@@ -11,7 +11,8 @@ namespace claimgate::xml {
 
 // Exclusive XML Canonicalization 1.0 (https://www.w3.org/TR/xml-exc-c14n/) of the subtree at
 // an element of a validated Document, byte-identical to libxml2's xmlC14NDocSaveTo with
-// XML_C14N_EXCLUSIVE_1_0.
+// XML_C14N_EXCLUSIVE_1_0, except that a namespace URI is escaped as an attribute value, as
+// C14N 1.0 §2.3 says (an '&' in it is written "&amp;"; libxml2 writes '&' or "&#38;").
 struct C14nOptions {
   bool with_comments = false;
   // InclusiveNamespaces PrefixList; "#default" stands for the default namespace.

@@ -7,7 +7,6 @@
 #include <string>
 
 #include "base/base64.h"
-#include "engine/dsig/algorithms.h"
 #include "engine/dsig/key_set.h"
 
 namespace cg = claimgate;
@@ -64,22 +63,6 @@ BOOST_AUTO_TEST_CASE(refuses_weak_unreadable_and_empty_sources_with_codes) {
   BOOST_TEST(keys.AddPem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", "k.pem", {})
                  .code() == "signature.no_keys");  // a private key is no trust anchor
   BOOST_TEST(keys.empty());
-}
-
-BOOST_AUTO_TEST_CASE(allow_lists_are_closed) {
-  BOOST_TEST(cg::dsig::FindSignatureAlgorithm("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"));
-  BOOST_TEST(cg::dsig::FindSignatureAlgorithm("http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512"));
-  BOOST_TEST(cg::dsig::FindSignatureAlgorithm("http://www.w3.org/2000/09/xmldsig#rsa-sha1")->legacy);
-  for (const char* bad : {"http://www.w3.org/2000/09/xmldsig#hmac-sha1",
-                          "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256",
-                          "http://www.w3.org/2000/09/xmldsig#dsa-sha1",
-                          "http://www.w3.org/2001/04/xmldsig-more#rsa-md5",
-                          "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha1",
-                          "http://www.w3.org/2001/04/xmldsig-more#rsa-sha224", "", "rsa-sha256"}) {
-    BOOST_TEST_CONTEXT(bad) { BOOST_TEST(cg::dsig::FindSignatureAlgorithm(bad) == nullptr); }
-  }
-  BOOST_TEST(cg::dsig::FindDigestAlgorithm("http://www.w3.org/2001/04/xmlenc#sha256")->size == 32u);
-  BOOST_TEST(cg::dsig::FindDigestAlgorithm("http://www.w3.org/2001/04/xmldsig-more#md5") == nullptr);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
