@@ -212,8 +212,17 @@ BOOST_AUTO_TEST_CASE(reads_the_authn_statement) {
 }
 
 BOOST_AUTO_TEST_CASE(refuses_a_malformed_authn_instant) {
-  BOOST_TEST(ReadAuthn("<saml:AuthnStatement AuthnInstant=\"2024-05-01T11:59:00+00:00\">").code ==
+  BOOST_TEST(ReadAuthn("<saml:AuthnStatement AuthnInstant=\"2024-05-01T13:59:00+02:00\">").code ==
              "saml.bad_time");
+  BOOST_TEST(ReadAuthn("<saml:AuthnStatement AuthnInstant=\"2024-05-01 11:59:00Z\">").code ==
+             "saml.bad_time");
+}
+
+// '+00:00' names UTC as 'Z' does (base/civil_time.h; node-saml writes it).
+BOOST_AUTO_TEST_CASE(reads_a_plus_zero_offset_as_utc) {
+  const Authn a = ReadAuthn("<saml:AuthnStatement AuthnInstant=\"2024-05-01T11:59:00+00:00\">");
+  BOOST_TEST(a.code == "ok");
+  BOOST_TEST(a.out.authn_instant.has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
