@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   config.acs_url = acs;
   config.idp_entity_id = idp;
   config.idp_certificates_pem.push_back(ReadFile(cert));
-  config.mode = "jit";
+  config.mode = cg::pipeline::ProvisioningMode::kJit;
   config.default_permissions = {"restricted"};
   cg::Result<cg::pipeline::Connection> connection = cg::pipeline::Connection::Load(config);
   if (!connection.ok()) {

@@ -1,6 +1,7 @@
-// storage_bench: Provision calls per second on one process, for new users (account created) and
-// returning users (attributes updated), under synchronous=FULL and NORMAL, and for 8 processes
-// sharing one database. Not a test.
+// storage_bench: login commits per second (pipeline::CommitLogin: replay entry, account, audit
+// row in one transaction) on one process, for new users (account created) and returning users
+// (attributes updated), under synchronous=FULL and NORMAL, and for 8 processes sharing one
+// database. Verification and mapping are left out. Not a test.
 // Usage: storage_bench [LOGINS]   (default 2000 per phase)
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -12,17 +13,28 @@
 #include <string>
 
 #include "base/clock.h"
+#include "pipeline/commit.h"
 #include "storage/connections.h"
-#include "storage/provision.h"
 #include "storage/sqlite.h"
 
 namespace {
 
 namespace storage = claimgate::storage;
+namespace pipeline = claimgate::pipeline;
 
-storage::ProvisionRequest Login(long user, long round, claimgate::TimePoint now) {
-  storage::ProvisionRequest r;
-  r.connection = "bench";
+pipeline::ConnectionConfig Config() {
+  pipeline::ConnectionConfig c;
+  c.name = "bench";
+  c.default_permissions = {"agent"};
+  c.attribute_policies.per_attribute = {{"image_url", pipeline::AttributePolicy::kOnCreate}};
+  return c;
+}
+
+const std::vector<claimgate::rules::Explanation> kExplanation = {
+    {"roles", "from", "$.attributes.roles", "roles", {"agent"}, ""}};
+
+pipeline::MappedLogin Login(long user, long round, claimgate::TimePoint now) {
+  pipeline::MappedLogin r;
   r.subject = "user-" + std::to_string(user);
   r.email = r.subject + "@bench.example";
   r.issuer = "https://idp.bench.example";
@@ -31,9 +43,6 @@ storage::ProvisionRequest Login(long user, long round, claimgate::TimePoint now)
   r.worker = {{"roles", {round % 2 == 0 ? "agent" : "supervisor"}},
               {"full_name", {"User " + std::to_string(user)}},
               {"image_url", {"https://img.example/" + std::to_string(user)}}};
-  r.default_permissions = {"agent"};
-  r.policies.per_attribute = {{"image_url", storage::AttributePolicy::kOnCreate}};
-  r.rules_explanation = R"({"roles":"from roles"})";
   return r;
 }
 
@@ -41,11 +50,12 @@ storage::ProvisionRequest Login(long user, long round, claimgate::TimePoint now)
 // second, or -1 on failure.
 double Phase(storage::Db& db, long n, long round, long first_user = 0) {
   const claimgate::SystemClock clock;
+  const pipeline::ConnectionConfig config = Config();
   const auto start = std::chrono::steady_clock::now();
   for (long u = 0; u < n; ++u) {
     const claimgate::TimePoint now = clock.Now();
-    const storage::ProvisionOutcome out =
-        storage::Provision(db, Login(first_user + u, round, now), now);
+    const pipeline::CommitOutcome out =
+        pipeline::CommitLogin(db, config, Login(first_user + u, round, now), kExplanation, now);
     if (!out.status.ok()) {
       std::fprintf(stderr, "login failed: %s %s\n", std::string(out.status.code()).c_str(),
                    out.status.message().c_str());

@@ -43,7 +43,7 @@ int AddOrUpdate(const CliContext& ctx, const std::string& file, bool update) {
   }
   if (Status s = txn->Commit(); !s.ok()) return ReportError(s);
   std::cout << (update ? "updated" : "added") << " connection " << config->name << " ("
-            << config->profile << ", " << config->mode << ")\n";
+            << config->profile << ", " << pipeline::ProvisioningModeName(config->mode) << ")\n";
   return kExitAccepted;
 }
 
@@ -59,7 +59,8 @@ int List(const CliContext& ctx) {
       rows.push_back({r.name, "?", "?", "?", r.updated});
       continue;
     }
-    rows.push_back({r.name, c->profile, c->mode, c->sp_entity_id, r.updated});
+    rows.push_back(
+        {r.name, c->profile, pipeline::ProvisioningModeName(c->mode), c->sp_entity_id, r.updated});
   }
   PrintTable({"NAME", "PROFILE", "MODE", "SP ENTITY ID", "UPDATED"}, rows);
   return kExitAccepted;

@@ -12,7 +12,6 @@
 #include "cli/storage_cli.h"
 #include "pipeline/decision_json.h"
 #include "pipeline/process.h"
-#include "storage/connections.h"
 
 namespace claimgate::cli {
 
@@ -28,19 +27,15 @@ struct ProcessArgs {
 int Run(const CliContext& ctx, const ProcessArgs& args) {
   std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
   if (!db) return kExitUsage;
-  Result<std::optional<storage::ConnectionRecord>> record =
-      storage::GetConnection(*db, args.connection);
-  if (!record.ok()) return ReportError(record.status());
-  if (!record->has_value()) {
+  Result<pipeline::Connection> connection = pipeline::LoadStoredConnection(*db, args.connection);
+  if (!connection.ok()) {
+    if (!connection.status().Is(errors::kProvisioningUnknownConnection)) {
+      return ReportError(connection.status());
+    }
     std::cerr << "claimgate process: --connection: no connection named '" << args.connection
               << "' (see `claimgate connection list`)\n";
     return kExitUsage;
   }
-  Result<pipeline::ConnectionConfig> config =
-      pipeline::FromStoredJson((*record)->config_json, args.connection);
-  if (!config.ok()) return ReportError(config.status());
-  Result<pipeline::Connection> connection = pipeline::Connection::Load(*config);
-  if (!connection.ok()) return ReportError(connection.status());
 
   pipeline::LoginContext context;
   context.now = SystemClock().Now();

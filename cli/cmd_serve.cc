@@ -10,8 +10,8 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/storage_cli.h"
+#include "pipeline/login_start.h"
 #include "server/http.h"
-#include "server/sp.h"
 #include "storage/connections.h"
 
 namespace claimgate::cli {
@@ -31,25 +31,14 @@ struct ServeArgs {
 
 // The stored connection, loaded; prints the problem and returns nullopt.
 std::optional<pipeline::Connection> LoadConnection(storage::Db& db, const std::string& name) {
-  Result<std::optional<storage::ConnectionRecord>> record = storage::GetConnection(db, name);
-  if (!record.ok()) {
-    ReportError(record.status());
-    return std::nullopt;
-  }
-  if (!record->has_value()) {
-    std::cerr << "claimgate: --connection: no connection named '" << Printable(name)
-              << "' (see `claimgate connection list`)\n";
-    return std::nullopt;
-  }
-  Result<pipeline::ConnectionConfig> config =
-      pipeline::FromStoredJson((*record)->config_json, name);
-  if (!config.ok()) {
-    ReportError(config.status());
-    return std::nullopt;
-  }
-  Result<pipeline::Connection> connection = pipeline::Connection::Load(*std::move(config));
+  Result<pipeline::Connection> connection = pipeline::LoadStoredConnection(db, name);
   if (!connection.ok()) {
-    ReportError(connection.status());
+    if (connection.status().Is(errors::kProvisioningUnknownConnection)) {
+      std::cerr << "claimgate: --connection: no connection named '" << Printable(name)
+                << "' (see `claimgate connection list`)\n";
+    } else {
+      ReportError(connection.status());
+    }
     return std::nullopt;
   }
   return *std::move(connection);
@@ -121,7 +110,7 @@ int SpMetadata(const CliContext& ctx, const ServeArgs& a) {
   if (!db) return kExitUsage;
   std::optional<pipeline::Connection> c = LoadConnection(*db, a.connection);
   if (!c) return kExitUsage;
-  std::cout << server::SpMetadataXml(c->config());
+  std::cout << pipeline::SpMetadataXml(c->config());
   return kExitAccepted;
 }
 
@@ -130,10 +119,10 @@ int LoginUrl(const CliContext& ctx, const ServeArgs& a) {
   if (!db) return kExitUsage;
   std::optional<pipeline::Connection> c = LoadConnection(*db, a.connection);
   if (!c) return kExitUsage;
-  Result<server::LoginStart> start =
-      server::StartLogin(*db, *c, a.relay_state, SystemClock().Now());
+  Result<pipeline::LoginStart> start =
+      pipeline::StartLogin(*db, *c, a.relay_state, SystemClock().Now());
   if (!start.ok()) return ReportError(start.status());
-  if (!a.relay_state.empty() && !server::RelayStateAllowed(c->config(), a.relay_state)) {
+  if (!a.relay_state.empty() && !pipeline::RelayStateAllowed(c->config(), a.relay_state)) {
     std::cerr << "claimgate login-url: --relay-state is not on the connection's "
                  "relay_state_allow_list; it was left out\n";
   }

@@ -2,7 +2,6 @@
 
 #include "base/civil_time.h"
 #include "cli/io.h"
-#include "pipeline/trust.h"
 
 namespace claimgate::cli {
 
@@ -24,8 +23,10 @@ void AddVerifyOptions(CLI::App& cmd, VerifyOptionsArgs& a, bool required) {
   cmd.add_option("--in-response-to", a.in_response_to,
                  "The AuthnRequest ID this response must answer");
   cmd.add_flag("--allow-sha1", a.allow_sha1, "Accept rsa-sha1 signatures and sha1 digests (legacy)");
-  cmd.add_option("--clock-skew", a.clock_skew, "Allowed clock skew in seconds (default 120)")
-      ->check(CLI::Range(0, 3600));
+  cmd.add_option("--clock-skew", a.clock_skew,
+                 "Allowed clock skew in seconds (default 120, at most " +
+                     std::to_string(pipeline::kMaxClockSkewSeconds) + ")")
+      ->check(CLI::Range(0, pipeline::kMaxClockSkewSeconds));
   cmd.add_option("--max-bytes", a.max_bytes, "Input size cap in bytes (default 1048576)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{64} << 20));
   cmd.add_option("--min-rsa-bits", a.min_rsa_bits,
@@ -38,7 +39,6 @@ void AddVerifyOptions(CLI::App& cmd, VerifyOptionsArgs& a, bool required) {
 }
 
 std::optional<LoadedVerifier> BuildVerifier(const VerifyOptionsArgs& a, std::string* error) {
-  pipeline::TrustSource source;
   if (a.sp_entity_id.empty() || a.acs_url.empty()) {
     *error = "--sp-entity-id and --acs-url are required to verify a response";
     return std::nullopt;
@@ -47,14 +47,15 @@ std::optional<LoadedVerifier> BuildVerifier(const VerifyOptionsArgs& a, std::str
     *error = "give exactly one of --idp-metadata or --idp-cert";
     return std::nullopt;
   }
+  pipeline::VerifierSpec spec;
   if (!a.idp_metadata.empty()) {
     std::optional<std::string> text = ReadInput(a.idp_metadata, error);
     if (!text) {
       *error = "--idp-metadata " + *error;
       return std::nullopt;
     }
-    source.metadata_xml = std::move(*text);
-    source.metadata_label = a.idp_metadata;
+    spec.trust.metadata_xml = std::move(*text);
+    spec.trust.metadata_label = a.idp_metadata;
   }
   for (const std::string& path : a.idp_certs) {
     std::optional<std::string> text = ReadInput(path, error);
@@ -62,42 +63,35 @@ std::optional<LoadedVerifier> BuildVerifier(const VerifyOptionsArgs& a, std::str
       *error = "--idp-cert " + *error;
       return std::nullopt;
     }
-    source.certificates.emplace_back(path, std::move(*text));
+    spec.trust.certificates.emplace_back(path, std::move(*text));
   }
-  if (!a.idp_entity_id.empty()) source.idp_entity_id = a.idp_entity_id;
-  dsig::KeyPolicy key_policy;
-  key_policy.min_rsa_bits = a.min_rsa_bits;
-  Result<pipeline::Trust> trust = pipeline::LoadTrust(source, key_policy);
-  if (!trust.ok()) {
-    *error = std::string(trust.status().code()) + ": " + trust.status().message();
-    return std::nullopt;
-  }
+  if (!a.idp_entity_id.empty()) spec.trust.idp_entity_id = a.idp_entity_id;
   std::unique_ptr<Clock> clock;
   if (a.now.empty()) {
     clock = std::make_unique<SystemClock>();
   } else {
     std::optional<TimePoint> t = ParseDateTime(a.now);
     if (!t) {
-      *error = "--now '" + a.now + "' is not an ISO 8601 instant like 2024-05-01T12:00:00Z";
+      *error = "--now '" + a.now + "' is not an ISO 8601 UTC instant like 2024-05-01T12:00:00Z";
       return std::nullopt;
     }
     clock = std::make_unique<FixedClock>(*t);
   }
-  dsig::VerifyOptions verify_options;
-  verify_options.allow_sha1 = a.allow_sha1;
-  pipeline::VerifySettings settings;
-  settings.expectations.sp_entity_id = a.sp_entity_id;
-  settings.expectations.acs_url = a.acs_url;
-  settings.expectations.idp_entity_id = trust->idp_entity_id;
-  if (!a.in_response_to.empty()) settings.expectations.in_response_to = a.in_response_to;
-  settings.expectations.clock_skew = std::chrono::seconds(a.clock_skew);
-  settings.signature_policy.require_signed_response = a.require_signed_response;
-  settings.signature_policy.require_signed_assertion = a.require_signed_assertion;
-  settings.limits.max_input_bytes = a.max_bytes;
-  return LoadedVerifier{
-      pipeline::ResponseVerifier(dsig::Verifier(std::move(trust->keys), verify_options),
-                                 std::move(settings)),
-      std::move(clock)};
+  spec.sp_entity_id = a.sp_entity_id;
+  spec.acs_url = a.acs_url;
+  if (!a.in_response_to.empty()) spec.in_response_to = a.in_response_to;
+  spec.clock_skew_seconds = a.clock_skew;
+  spec.allow_sha1 = a.allow_sha1;
+  spec.min_rsa_bits = a.min_rsa_bits;
+  spec.require_signed_response = a.require_signed_response;
+  spec.require_signed_assertion = a.require_signed_assertion;
+  spec.max_input_bytes = a.max_bytes;
+  Result<pipeline::ResponseVerifier> verifier = pipeline::BuildVerifier(spec);
+  if (!verifier.ok()) {
+    *error = std::string(verifier.status().code()) + ": " + verifier.status().message();
+    return std::nullopt;
+  }
+  return LoadedVerifier{std::move(verifier).value(), std::move(clock)};
 }
 
 }  // namespace claimgate::cli

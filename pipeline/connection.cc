@@ -3,14 +3,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
-#include "pipeline/trust.h"
 #include "engine/saml/metadata.h"
 #include "rules/rule_set.h"
+#include "storage/connections.h"
 
 namespace claimgate::pipeline {
 
@@ -90,8 +89,6 @@ std::string Resolve(const std::string& base_dir, const std::string& file) {
 }
 
 const std::set<std::string> kProfiles = {"flex", "frontline", "console", "sendgrid", "custom"};
-const std::set<std::string> kModes = {"jit", "existing-only", "jit-idp-initiated"};
-const std::set<std::string> kPolicies = {"always", "on_create", "never"};
 
 Status ReadSecurity(const Reader& r, const json& doc, ConnectionConfig* c) {
   if (!doc.contains("security")) return Status::Ok();
@@ -112,8 +109,9 @@ Status ReadSecurity(const Reader& r, const json& doc, ConnectionConfig* c) {
   }
   if (s.contains("clock_skew_seconds")) {
     if (!s["clock_skew_seconds"].is_number_integer() || s["clock_skew_seconds"].get<int>() < 0 ||
-        s["clock_skew_seconds"].get<int>() > 600) {
-      return r.Fail("$.security.clock_skew_seconds", "must be an integer from 0 to 600");
+        s["clock_skew_seconds"].get<int>() > kMaxClockSkewSeconds) {
+      return r.Fail("$.security.clock_skew_seconds",
+                    "must be an integer from 0 to " + std::to_string(kMaxClockSkewSeconds));
     }
     c->clock_skew_seconds = s["clock_skew_seconds"].get<int>();
   }
@@ -136,9 +134,14 @@ Status ReadProvisioning(const Reader& r, const json& doc, ConnectionConfig* c) {
       !st.ok()) {
     return st;
   }
-  if (Status st = r.String(p, "$.provisioning", "mode", &c->mode); !st.ok()) return st;
-  if (kModes.count(c->mode) == 0) {
-    return r.Fail("$.provisioning.mode", "must be jit, existing-only or jit-idp-initiated");
+  if (p.contains("mode")) {
+    std::string mode;
+    if (Status st = r.String(p, "$.provisioning", "mode", &mode); !st.ok()) return st;
+    std::optional<ProvisioningMode> parsed = ParseProvisioningMode(mode);
+    if (!parsed) {
+      return r.Fail("$.provisioning.mode", "must be jit, existing-only or jit-idp-initiated");
+    }
+    c->mode = *parsed;
   }
   if (Status st = r.Strings(p, "$.provisioning", "default_permissions", &c->default_permissions);
       !st.ok()) {
@@ -148,13 +151,17 @@ Status ReadProvisioning(const Reader& r, const json& doc, ConnectionConfig* c) {
       !st.ok()) {
     return st;
   }
-  if (Status st =
-          r.String(p, "$.provisioning", "default_attribute_policy", &c->default_attribute_policy);
-      !st.ok()) {
-    return st;
-  }
-  if (kPolicies.count(c->default_attribute_policy) == 0) {
-    return r.Fail("$.provisioning.default_attribute_policy", "must be always, on_create or never");
+  if (p.contains("default_attribute_policy")) {
+    std::string text;
+    if (Status st = r.String(p, "$.provisioning", "default_attribute_policy", &text); !st.ok()) {
+      return st;
+    }
+    std::optional<AttributePolicy> policy = ParseAttributePolicy(text);
+    if (!policy) {
+      return r.Fail("$.provisioning.default_attribute_policy",
+                    "must be always, on_create or never");
+    }
+    c->attribute_policies.default_policy = *policy;
   }
   if (p.contains("attribute_policy")) {
     if (!p["attribute_policy"].is_object()) {
@@ -162,10 +169,11 @@ Status ReadProvisioning(const Reader& r, const json& doc, ConnectionConfig* c) {
     }
     for (const auto& item : p["attribute_policy"].items()) {
       const std::string path = "$.provisioning.attribute_policy." + item.key();
-      if (!item.value().is_string() || kPolicies.count(item.value().get<std::string>()) == 0) {
-        return r.Fail(path, "must be always, on_create or never");
-      }
-      c->attribute_policy[item.key()] = item.value().get<std::string>();
+      std::optional<AttributePolicy> policy =
+          item.value().is_string() ? ParseAttributePolicy(item.value().get<std::string>())
+                                   : std::nullopt;
+      if (!policy) return r.Fail(path, "must be always, on_create or never");
+      c->attribute_policies.per_attribute[item.key()] = *policy;
     }
   }
   return Status::Ok();
@@ -305,7 +313,7 @@ Result<ConnectionConfig> ParseConfig(const json& doc, const Reader& r, const std
   // be pushed into a victim's browser), except where the product signs in only that way
   // (jit-idp-initiated, SendGrid's model).
   if (!doc.contains("security") || !doc["security"].contains("allow_idp_initiated")) {
-    c.allow_idp_initiated = c.mode == "jit-idp-initiated";
+    c.allow_idp_initiated = c.mode == ProvisioningMode::kJitIdpInitiated;
   }
   if (Status st = r.Strings(doc, "$", "relay_state_allow_list", &c.relay_state_allow_list);
       !st.ok()) {
@@ -316,10 +324,42 @@ Result<ConnectionConfig> ParseConfig(const json& doc, const Reader& r, const std
 
 }  // namespace
 
-std::string DefaultModeFor(std::string_view profile) {
-  if (profile == "console") return "existing-only";
-  if (profile == "sendgrid") return "jit-idp-initiated";
+std::optional<ProvisioningMode> ParseProvisioningMode(std::string_view text) {
+  if (text == "jit") return ProvisioningMode::kJit;
+  if (text == "existing-only") return ProvisioningMode::kExistingOnly;
+  if (text == "jit-idp-initiated") return ProvisioningMode::kJitIdpInitiated;
+  return std::nullopt;
+}
+
+const char* ProvisioningModeName(ProvisioningMode mode) {
+  switch (mode) {
+    case ProvisioningMode::kJit:
+      return "jit";
+    case ProvisioningMode::kExistingOnly:
+      return "existing-only";
+    case ProvisioningMode::kJitIdpInitiated:
+      return "jit-idp-initiated";
+  }
   return "jit";
+}
+
+ProvisioningMode DefaultModeFor(std::string_view profile) {
+  if (profile == "console") return ProvisioningMode::kExistingOnly;
+  if (profile == "sendgrid") return ProvisioningMode::kJitIdpInitiated;
+  return ProvisioningMode::kJit;
+}
+
+bool RelayStateAllowed(const ConnectionConfig& config, std::string_view url) {
+  if (url.empty() || url.size() > 2048) return false;
+  for (unsigned char c : url) {
+    if (c < 0x21 || c == 0x7f || c == '\\') return false;  // no spaces, controls, backslashes
+  }
+  for (const std::string& allowed : config.relay_state_allow_list) {
+    if (allowed.empty()) continue;
+    if (url == allowed) return true;
+    if (allowed.back() == '/' && url.substr(0, allowed.size()) == allowed) return true;
+  }
+  return false;
 }
 
 Result<ConnectionConfig> ReadConnectionFile(const std::string& path) {
@@ -351,28 +391,33 @@ std::string ToStoredJson(const ConnectionConfig& c) {
   if (!c.idp_sso_url.empty()) idp["sso_url"] = c.idp_sso_url;
   if (!c.idp_certificates_pem.empty()) idp["certificates_pem"] = c.idp_certificates_pem;
   json sp = {{"entity_id", c.sp_entity_id}, {"acs_url", c.acs_url}};
+  json policies = json::object();
+  for (const auto& [name, policy] : c.attribute_policies.per_attribute) {
+    policies[name] = AttributePolicyName(policy);
+  }
   if (!c.sp_signing_key_file.empty()) {
     sp["signing_key_file"] = c.sp_signing_key_file;
     sp["signing_certificate_pem"] = c.sp_signing_certificate_pem;
   }
-  json doc = {{"name", c.name},
-              {"profile", c.profile},
-              {"sp", sp},
-              {"idp", idp},
-              {"security",
-               {{"require_signed_response", c.require_signed_response},
-                {"require_signed_assertion", c.require_signed_assertion},
-                {"allow_idp_initiated", c.allow_idp_initiated},
-                {"clock_skew_seconds", c.clock_skew_seconds},
-                {"allow_sha1", c.allow_sha1},
-                {"min_rsa_bits", c.min_rsa_bits}}},
-              {"provisioning",
-               {{"mode", c.mode},
-                {"default_permissions", c.default_permissions},
-                {"enforced_domains", c.enforced_domains},
-                {"attribute_policy", c.attribute_policy},
-                {"default_attribute_policy", c.default_attribute_policy}}},
-              {"relay_state_allow_list", c.relay_state_allow_list}};
+  json doc = {
+      {"name", c.name},
+      {"profile", c.profile},
+      {"sp", sp},
+      {"idp", idp},
+      {"security",
+       {{"require_signed_response", c.require_signed_response},
+        {"require_signed_assertion", c.require_signed_assertion},
+        {"allow_idp_initiated", c.allow_idp_initiated},
+        {"clock_skew_seconds", c.clock_skew_seconds},
+        {"allow_sha1", c.allow_sha1},
+        {"min_rsa_bits", c.min_rsa_bits}}},
+      {"provisioning",
+       {{"mode", ProvisioningModeName(c.mode)},
+        {"default_permissions", c.default_permissions},
+        {"enforced_domains", c.enforced_domains},
+        {"attribute_policy", policies},
+        {"default_attribute_policy", AttributePolicyName(c.attribute_policies.default_policy)}}},
+      {"relay_state_allow_list", c.relay_state_allow_list}};
   if (c.rules_json) doc["rules"] = json::parse(*c.rules_json, nullptr, false);
   return doc.dump();
 }
@@ -387,34 +432,29 @@ Result<ConnectionConfig> FromStoredJson(std::string_view text, std::string_view 
 }
 
 Result<Connection> Connection::Load(ConnectionConfig config) {
-  TrustSource source;
+  VerifierSpec spec;
   if (config.idp_metadata_xml) {
-    source.metadata_xml = *config.idp_metadata_xml;
-    source.metadata_label = "$.idp.metadata";
+    spec.trust.metadata_xml = *config.idp_metadata_xml;
+    spec.trust.metadata_label = "$.idp.metadata";
   }
   for (std::size_t i = 0; i < config.idp_certificates_pem.size(); ++i) {
-    source.certificates.emplace_back("$.idp.certificates[" + std::to_string(i) + "]",
-                                     config.idp_certificates_pem[i]);
+    spec.trust.certificates.emplace_back("$.idp.certificates[" + std::to_string(i) + "]",
+                                         config.idp_certificates_pem[i]);
   }
-  if (!config.idp_entity_id.empty()) source.idp_entity_id = config.idp_entity_id;
-  dsig::KeyPolicy key_policy;
-  key_policy.min_rsa_bits = config.min_rsa_bits;
-  Result<Trust> trust = LoadTrust(source, key_policy);
-  if (!trust.ok()) return trust.status();
+  if (!config.idp_entity_id.empty()) spec.trust.idp_entity_id = config.idp_entity_id;
+  spec.sp_entity_id = config.sp_entity_id;
+  spec.acs_url = config.acs_url;
+  spec.clock_skew_seconds = config.clock_skew_seconds;
+  spec.allow_sha1 = config.allow_sha1;
+  spec.min_rsa_bits = config.min_rsa_bits;
+  spec.require_signed_response = config.require_signed_response;
+  spec.require_signed_assertion = config.require_signed_assertion;
+  Result<ResponseVerifier> verifier = BuildVerifier(spec);
+  if (!verifier.ok()) return verifier.status();
 
   Result<rules::RuleSet> rules = config.rules_json ? rules::LoadRules(*config.rules_json, "$.rules")
                                                    : rules::LoadProfile(config.profile);
   if (!rules.ok()) return rules.status();
-
-  dsig::VerifyOptions verify_options;
-  verify_options.allow_sha1 = config.allow_sha1;
-  VerifySettings settings;
-  settings.expectations.sp_entity_id = config.sp_entity_id;
-  settings.expectations.acs_url = config.acs_url;
-  settings.expectations.idp_entity_id = trust->idp_entity_id;
-  settings.expectations.clock_skew = std::chrono::seconds(config.clock_skew_seconds);
-  settings.signature_policy.require_signed_response = config.require_signed_response;
-  settings.signature_policy.require_signed_assertion = config.require_signed_assertion;
 
   Connection c;
   if (!config.sp_signing_key_file.empty()) {
@@ -429,14 +469,29 @@ Result<Connection> Connection::Load(ConnectionConfig config) {
     c.request_signer_ = std::make_shared<const dsig::RequestSigner>(std::move(signer).value());
   }
   c.sso_url_ = config.idp_sso_url;
-  if (c.sso_url_.empty() && trust->metadata) {
-    c.sso_url_ = trust->metadata->SsoUrl(saml::kHttpRedirectBinding);
+  if (c.sso_url_.empty() && verifier->idp_metadata()) {
+    c.sso_url_ = verifier->idp_metadata()->SsoUrl(saml::kHttpRedirectBinding);
   }
-  c.verifier_ = std::make_shared<const ResponseVerifier>(
-      dsig::Verifier(std::move(trust->keys), verify_options), std::move(settings));
+  c.verifier_ = std::make_shared<const ResponseVerifier>(std::move(verifier).value());
   c.rules_ = std::make_shared<const rules::RuleSet>(std::move(rules).value());
   c.config_ = std::move(config);
   return c;
+}
+
+Result<Connection> LoadConnection(const storage::ConnectionRecord& record) {
+  Result<ConnectionConfig> config = FromStoredJson(record.config_json, record.name);
+  if (!config.ok()) return config.status();
+  return Connection::Load(*std::move(config));
+}
+
+Result<Connection> LoadStoredConnection(storage::Db& db, const std::string& name) {
+  Result<std::optional<storage::ConnectionRecord>> record = storage::GetConnection(db, name);
+  if (!record.ok()) return record.status();
+  if (!record->has_value()) {
+    return Status::Error(errors::kProvisioningUnknownConnection,
+                         "no connection named '" + name + "' (see `claimgate connection list`)");
+  }
+  return LoadConnection(**record);
 }
 
 }  // namespace claimgate::pipeline

@@ -9,17 +9,33 @@
 
 #include "base/status.h"
 #include "engine/dsig/request_signer.h"
+#include "pipeline/attribute_policy.h"
 #include "pipeline/verify.h"
 
 namespace claimgate::rules {
 class RuleSet;
 }
+namespace claimgate::storage {
+class Db;
+struct ConnectionRecord;
+}  // namespace claimgate::storage
 
 namespace claimgate::pipeline {
 
+// DESIGN.md "A connection": provisioning.mode.
+enum class ProvisioningMode {
+  kJit,              // create on first login with the default permissions
+  kExistingOnly,     // only accounts made by `users add` may sign in (console)
+  kJitIdpInitiated,  // create only from an unsolicited (IdP-initiated) response (sendgrid)
+};
+// "jit" | "existing-only" | "jit-idp-initiated"; nullopt otherwise.
+std::optional<ProvisioningMode> ParseProvisioningMode(std::string_view text);
+const char* ProvisioningModeName(ProvisioningMode mode);
+
 // One customer's IdP trust plus one product profile (DESIGN.md "A connection"), as stored: a
 // normalized JSON document with the IdP metadata (or certificates) and the rules embedded, so
-// editing the original files changes nothing until `connection update`.
+// editing the original files changes nothing until `connection update`. Every setting is typed
+// here, parsed once when the file or the stored row is read.
 struct ConnectionConfig {
   std::string name;
   std::string profile;  // flex | frontline | console | sendgrid | custom
@@ -45,11 +61,10 @@ struct ConnectionConfig {
   // rules: a document (JSON text) or the profile's built-in rules.
   std::optional<std::string> rules_json;
   // provisioning
-  std::string mode;  // jit | existing-only | jit-idp-initiated
+  ProvisioningMode mode = ProvisioningMode::kJit;
   std::vector<std::string> default_permissions;
   std::vector<std::string> enforced_domains;
-  std::map<std::string, std::string> attribute_policy;  // name → always|on_create|never
-  std::string default_attribute_policy = "always";
+  AttributePolicies attribute_policies;
   // Where RelayState may send the browser after sign-on (serve); exact URLs or prefixes.
   std::vector<std::string> relay_state_allow_list;
 };
@@ -88,6 +103,18 @@ class Connection {
 };
 
 // Default provisioning mode of each built-in profile (DESIGN.md profile table).
-std::string DefaultModeFor(std::string_view profile);
+ProvisioningMode DefaultModeFor(std::string_view profile);
+
+// True when `url` is on the connection's RelayState allow-list: equal to an entry, or starting
+// with an entry that ends in '/' (a prefix). Empty URLs and URLs with control characters never
+// are.
+bool RelayStateAllowed(const ConnectionConfig& config, std::string_view url);
+
+// A stored connection row, loaded: FromStoredJson then Connection::Load, the one way every
+// command and serve load one.
+Result<Connection> LoadConnection(const storage::ConnectionRecord& record);
+// The stored connection `name`, loaded. provisioning.unknown_connection when none is stored;
+// storage.* and the load's codes otherwise.
+Result<Connection> LoadStoredConnection(storage::Db& db, const std::string& name);
 
 }  // namespace claimgate::pipeline

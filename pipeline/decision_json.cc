@@ -1,7 +1,6 @@
 #include "pipeline/decision_json.h"
 
 #include "base/civil_time.h"
-#include "rules/rule_set.h"
 
 namespace claimgate::pipeline {
 
@@ -48,13 +47,37 @@ Json RejectedJson(const Status& status) {
           {"error", {{"code", std::string(status.code())}, {"message", status.message()}}}};
 }
 
+Json MappedWorkerJson(const rules::Mapping& mapping) {
+  Json w = Json::object();
+  for (const rules::Field& f : mapping.worker) {
+    if (f.multi) {
+      w[f.name] = f.values;
+    } else if (!f.values.empty()) {
+      w[f.name] = f.values.front();
+    }
+  }
+  return w;
+}
+
+Json ExplanationJson(const std::vector<rules::Explanation>& steps) {
+  Json a = Json::array();
+  for (const rules::Explanation& e : steps) {
+    Json o = Json::object();
+    if (!e.attribute.empty()) o["attr"] = e.attribute;
+    o["event"] = e.event;
+    if (!e.rule.empty()) o["rule"] = e.rule;
+    if (!e.source.empty()) o["source"] = e.source;
+    if (!e.values.empty()) o["values"] = e.values;
+    if (!e.reason.empty()) o["reason"] = e.reason;
+    a.push_back(std::move(o));
+  }
+  return a;
+}
 
 Json DecisionJson(const Decision& d) {
   Json j = d.accepted() ? AcceptedJson(*d.login) : RejectedJson(d.status);
-  if (d.accepted() && d.mapping) {
-    j["worker"] = Json::parse(rules::WorkerJson(*d.mapping), nullptr, /*allow_exceptions=*/false);
-  }
-  j["provisioning"] = {{"action", storage::ProvisionActionName(d.provisioning.action)},
+  if (d.accepted() && d.mapping) j["worker"] = MappedWorkerJson(*d.mapping);
+  j["provisioning"] = {{"action", ProvisionActionName(d.provisioning.action)},
                        {"user_id", d.provisioning.user_id}};
   return j;
 }

@@ -1,13 +1,13 @@
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "base/claims.h"
 #include "base/status.h"
-#include "pipeline/process.h"
 #include "engine/saml/assertion.h"
+#include "pipeline/process.h"
+#include "rules/rule_set.h"
 #include "storage/audit.h"
 #include "storage/users.h"
 
@@ -26,6 +26,10 @@ Json RejectedJson(const Status& status);
 Json AttributesJson(const Claims& claims);
 // process's object: verify's, plus "worker" (accepted only) and "provisioning".
 Json DecisionJson(const Decision& d);
+// The mapped worker ({"roles": [...], "email": "..."}) and the mapping's steps, rendered from
+// the rules stage's structs.
+Json MappedWorkerJson(const rules::Mapping& mapping);
+Json ExplanationJson(const std::vector<rules::Explanation>& steps);
 // A stored account, and an audit row with its hashes.
 Json UserJson(const storage::User& u);
 Json AuditJson(const storage::AuditEntry& e);

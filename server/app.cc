@@ -7,9 +7,9 @@
 #include "base/civil_time.h"
 #include "crypto/constant_time.h"
 #include "crypto/hash.h"
+#include "engine/xml/escape.h"
 #include "server/render.h"
 #include "server/responses.h"
-#include "server/sp.h"
 #include "storage/connections.h"
 
 namespace claimgate::server {
@@ -116,8 +116,8 @@ HttpResponse ErrorResponse(int status, const ErrorCode& code, bool json) {
     r = JsonResponse(status, {{"error", {{"code", code.id}, {"message", code.doc}}}});
   } else {
     r = HtmlResponse(status, HtmlPage("Error " + std::to_string(status),
-                                      "<p><code>" + EscapeXml(code.id) + "</code></p><p>" +
-                                          EscapeXml(code.doc) + "</p>"));
+                                      "<p><code>" + xml::Escape(code.id) + "</code></p><p>" +
+                                          xml::Escape(code.doc) + "</p>"));
   }
   r.code = code.id;
   return r;
@@ -162,9 +162,7 @@ Result<std::shared_ptr<const pipeline::Connection>> App::FindConnection(storage:
     auto it = connections_.find(name);
     if (it != connections_.end() && it->second.config_json == json) return it->second.connection;
   }
-  Result<pipeline::ConnectionConfig> config = pipeline::FromStoredJson(json, name);
-  if (!config.ok()) return config.status();
-  Result<pipeline::Connection> loaded = pipeline::Connection::Load(*std::move(config));
+  Result<pipeline::Connection> loaded = pipeline::LoadConnection(**record);
   if (!loaded.ok()) return loaded.status();
   auto shared = std::make_shared<const pipeline::Connection>(*std::move(loaded));
   std::lock_guard<std::mutex> lock(mu_);

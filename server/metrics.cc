@@ -19,7 +19,7 @@ void Metrics::RecordDecision(const pipeline::Decision& d) {
       static_cast<double>(d.times.verify_us + d.times.map_us + d.times.provision_us) / 1e6;
   std::lock_guard<std::mutex> lock(mu_);
   ++decisions_[std::string(d.status.code())];
-  ++actions_[storage::ProvisionActionName(d.provisioning.action)];
+  ++actions_[pipeline::ProvisionActionName(d.provisioning.action)];
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) ++bucket_counts_[i];  // cumulative, as Prometheus wants
   }

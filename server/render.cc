@@ -1,8 +1,8 @@
 #include "server/render.h"
 
 #include "base/civil_time.h"
+#include "engine/xml/escape.h"
 #include "pipeline/decision_json.h"
-#include "server/sp.h"
 
 namespace claimgate::server {
 
@@ -14,13 +14,13 @@ constexpr char kStyle[] =
     ".ok{color:#070}.no{color:#a00}td.ok{background:#d4f7d4}td.no{background:#f9d0d0}"
     "code{background:#f4f4f4}";
 
-std::string Cell(const std::string& text) { return "<td>" + EscapeXml(text) + "</td>"; }
+std::string Cell(const std::string& text) { return "<td>" + xml::Escape(text) + "</td>"; }
 
 // The decision cell, coloured: accepted green, anything else red (the admin page is read at a
 // glance, and the browser test counts the coloured rows of its screenshot).
 std::string DecisionCell(const std::string& decision) {
   return std::string("<td class=\"") + (decision == "accepted" ? "ok" : "no") + "\">" +
-         EscapeXml(decision) + "</td>";
+         xml::Escape(decision) + "</td>";
 }
 
 std::string Join(const std::vector<std::string>& values) {
@@ -36,7 +36,7 @@ std::string UsersTable(const std::vector<storage::User>& users) {
   for (const storage::User& u : users) {
     std::string attrs;
     for (const auto& [name, values] : u.attributes) {
-      attrs += EscapeXml(name) + ": " + EscapeXml(Join(values)) + "<br>";
+      attrs += xml::Escape(name) + ": " + xml::Escape(Join(values)) + "<br>";
     }
     h += "<tr>" + Cell(u.connection) + Cell(u.subject) + Cell(u.email) +
          Cell(storage::UserStatusName(u.status)) + Cell(Join(u.permissions)) + "<td>" + attrs +
@@ -47,7 +47,7 @@ std::string UsersTable(const std::vector<storage::User>& users) {
 
 std::string Input(const char* name, const std::optional<std::string>& value) {
   return std::string(name) + " <input name=\"" + name + "\" value=\"" +
-         EscapeXml(value.value_or("")) + "\"> ";
+         xml::Escape(value.value_or("")) + "\"> ";
 }
 
 std::optional<std::string> TimeText(const std::optional<TimePoint>& t) {
@@ -75,21 +75,21 @@ std::string AuditTable(const AdminView& v) {
 
 std::string HtmlPage(const std::string& title, const std::string& body_html) {
   return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
-         EscapeXml(title) + "</title><style>" + kStyle + "</style></head><body><h1>" +
-         EscapeXml(title) + "</h1>" + body_html + "</body></html>\n";
+         xml::Escape(title) + "</title><style>" + kStyle + "</style></head><body><h1>" +
+         xml::Escape(title) + "</h1>" + body_html + "</body></html>\n";
 }
 
 std::string DecisionHtml(const std::string& connection, const pipeline::Decision& d) {
-  std::string b = "<p>Connection: <code>" + EscapeXml(connection) + "</code></p>";
+  std::string b = "<p>Connection: <code>" + xml::Escape(connection) + "</code></p>";
   if (!d.accepted()) {
     const ErrorCode* code = d.status.error_code();
-    b += "<p class=\"no\">Sign-in refused: <code>" + EscapeXml(code ? code->id : "") +
-         "</code></p><p>" + EscapeXml(code ? code->doc : "") + "</p><p>Reference: audit row " +
+    b += "<p class=\"no\">Sign-in refused: <code>" + xml::Escape(code ? code->id : "") +
+         "</code></p><p>" + xml::Escape(code ? code->doc : "") + "</p><p>Reference: audit row " +
          std::to_string(d.provisioning.audit_id) + "</p>";
     return HtmlPage("Sign-in refused", b);
   }
-  b += "<p class=\"ok\">Signed in as <code>" + EscapeXml(d.login->claims.subject) + "</code> (" +
-       EscapeXml(storage::ProvisionActionName(d.provisioning.action)) + ")</p>";
+  b += "<p class=\"ok\">Signed in as <code>" + xml::Escape(d.login->claims.subject) + "</code> (" +
+       xml::Escape(pipeline::ProvisionActionName(d.provisioning.action)) + ")</p>";
   if (d.mapping) {
     b += "<table id=\"worker\"><tr><th>attribute</th><th>values</th></tr>";
     for (const rules::Field& f : d.mapping->worker)

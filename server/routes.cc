@@ -4,11 +4,12 @@
 #include <string>
 
 #include "base/civil_time.h"
-#include "server/acs.h"
+#include "pipeline/acs.h"
+#include "pipeline/login_start.h"
 #include "server/app.h"
+#include "server/cookies.h"
 #include "server/render.h"
 #include "server/responses.h"
-#include "server/sp.h"
 
 namespace claimgate::server {
 
@@ -78,7 +79,7 @@ HttpResponse App::Metadata(const HttpRequest& request, const std::string& name) 
   if (!c.ok()) return Failure(c.status(), json);
   HttpResponse r;
   r.content_type = "application/samlmetadata+xml";
-  r.body = SpMetadataXml((*c)->config());
+  r.body = pipeline::SpMetadataXml((*c)->config());
   return r;
 }
 
@@ -92,8 +93,9 @@ HttpResponse App::Login(const HttpRequest& request, const std::string& name) {
   Result<std::shared_ptr<const pipeline::Connection>> c = FindConnection(*db, name);
   if (!c.ok()) return Failure(c.status(), json);
   // Bound to this browser by a cookie (SECURITY.md F05): only it may bring the answer back.
-  Result<LoginStart> start = StartLogin(*db, **c, Field(*query, "relay_state").value_or(""), Now(),
-                                        options_.request_lifetime, /*bind_to_browser=*/true);
+  Result<pipeline::LoginStart> start =
+      pipeline::StartLogin(*db, **c, Field(*query, "relay_state").value_or(""), Now(),
+                           options_.request_lifetime, /*bind_to_browser=*/true);
   if (!start.ok()) {
     if (start.status().Is(errors::kSamlNoSsoUrl)) {
       return ErrorResponse(409, errors::kSamlNoSsoUrl, json);
@@ -121,9 +123,9 @@ HttpResponse App::Acs(const HttpRequest& request, const std::string& name) {
   if (!form.ok()) return ErrorResponse(400, errors::kInputBadRequest, json);
   std::optional<std::string> saml_response = Field(*form, "SAMLResponse");
   if (!saml_response) return ErrorResponse(400, errors::kInputBadRequest, json);
-  AcsOutcome out =
-      RunAcs(**c, *saml_response, Field(*form, "RelayState").value_or(""), request.client_addr,
-             Now(), *db, &write_mu_, BindingNonces(request.cookie));
+  pipeline::AcsOutcome out =
+      pipeline::RunAcs(**c, *saml_response, Field(*form, "RelayState").value_or(""),
+                       request.client_addr, Now(), *db, &write_mu_, BindingNonces(request.cookie));
   metrics_.RecordDecision(out.decision);
   const int status = out.decision.accepted() ? 200 : 403;
   HttpResponse r = json ? JsonResponse(status, DecisionJson(out.decision))

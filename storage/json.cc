@@ -28,24 +28,6 @@ Json ValuesJson(const AttributeValues& values) {
 
 }  // namespace
 
-std::string AttributeDiffJson(const AttributeDiff& diff) {
-  Json out = Json::object();
-  if (!diff.added.empty()) out["added"] = ValuesJson(diff.added);
-  if (!diff.removed.empty()) out["removed"] = ValuesJson(diff.removed);
-  if (!diff.changed.empty()) {
-    Json changed = Json::object();
-    for (const auto& [name, c] : diff.changed) {
-      Json one = Json::object();
-      if (!c.added.empty()) one["added"] = c.added;
-      if (!c.removed.empty()) one["removed"] = c.removed;
-      if (c.reordered) one["reordered"] = true;
-      changed[name] = std::move(one);
-    }
-    out["changed"] = std::move(changed);
-  }
-  return Dump(out);
-}
-
 std::string AttributesToJson(const AttributeValues& values) { return Dump(ValuesJson(values)); }
 
 Result<AttributeValues> AttributesFromJson(std::string_view json) {
@@ -86,24 +68,6 @@ Result<std::vector<std::string>> StringsFromJson(std::string_view json) {
     out.push_back(v.get<std::string>());
   }
   return out;
-}
-
-std::string LoginDetailJson(const LoginDetail& d) {
-  Json out = Json::object();
-  if (!d.action.empty()) out["action"] = d.action;
-  if (!d.attribute_diff_json.empty()) {
-    Json diff = ParseQuiet(d.attribute_diff_json);
-    if (!diff.is_discarded() && !diff.empty()) out["attributes"] = std::move(diff);
-  }
-  if (d.email_from != d.email_to) out["email"] = {{"from", d.email_from}, {"to", d.email_to}};
-  if (!d.permissions_granted.empty()) out["permissions"] = d.permissions_granted;
-  if (!d.rules_explanation.empty()) {
-    Json rules = ParseQuiet(d.rules_explanation);
-    out["rules"] = rules.is_discarded() ? Json(d.rules_explanation) : std::move(rules);
-  }
-  if (!d.message.empty()) out["message"] = d.message;
-  if (!d.error_detail.empty()) out["error_detail"] = d.error_detail;
-  return Dump(out);
 }
 
 std::string ObjectJson(const std::vector<std::pair<std::string, std::string>>& fields) {

@@ -1,7 +1,6 @@
 #include "storage/replay.h"
 
 #include "base/civil_time.h"
-#include "crypto/constant_time.h"
 #include "crypto/hash.h"
 #include "storage/sqlite.h"
 
@@ -86,48 +85,31 @@ Status CreatePendingRequest(Txn& txn, const std::string& connection, const std::
   return s;
 }
 
-Result<std::string> ConsumePendingRequest(Txn& txn, const std::string& connection,
-                                          const std::string& request_id, TimePoint now,
-                                          const std::optional<std::string>& browser_nonce) {
-  std::string relay_state;
-  {
-    Result<Query> q = txn.db().Prepare(
-        "SELECT relay_state, expires_at, consumed, browser_binding FROM pending_requests "
-        "WHERE connection = ?1 AND request_id = ?2");
-    if (!q.ok()) return q.status();
-    Result<bool> row = q->Bind(1, connection).Bind(2, request_id).Step();
-    if (!row.ok()) return row.status();
-    if (!*row) {
-      return Status::Error(
-          errors::kInResponseToUnknownRequest,
-          "no pending request '" + request_id + "' on connection '" + connection + "'");
-    }
-    if (q->Int(2) != 0) {
-      return Status::Error(errors::kInResponseToRequestReused,
-                           "request '" + request_id + "' was already answered");
-    }
-    if (ToUnixMicros(now) >= q->Int(1)) {
-      return Status::Error(errors::kInResponseToRequestExpired,
-                           "request '" + request_id + "' has expired");
-    }
-    if (!q->IsNull(3) && (!browser_nonce || !crypto::ConstantTimeEqual(
-                                                crypto::Sha256Hex(*browser_nonce), q->Text(3)))) {
-      return Status::Error(errors::kInResponseToNotThisBrowser,
-                           "request '" + request_id + "' was started in another browser (" +
-                               (browser_nonce ? "wrong" : "no") + " binding cookie)");
-    }
-    relay_state = q->Text(0);
-  }
+Result<std::optional<PendingRequest>> FindPendingRequest(Txn& txn, const std::string& connection,
+                                                         const std::string& request_id) {
+  Result<Query> q = txn.db().Prepare(
+      "SELECT relay_state, expires_at, consumed, browser_binding FROM pending_requests "
+      "WHERE connection = ?1 AND request_id = ?2");
+  if (!q.ok()) return q.status();
+  Result<bool> row = q->Bind(1, connection).Bind(2, request_id).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<PendingRequest>();
+  PendingRequest p;
+  p.relay_state = q->Text(0);
+  p.expires_at = TimePoint(std::chrono::microseconds(q->Int(1)));
+  p.answered = q->Int(2) != 0;
+  if (!q->IsNull(3)) p.browser_binding = q->Text(3);
+  return std::optional<PendingRequest>(std::move(p));
+}
+
+Result<bool> MarkRequestAnswered(Txn& txn, const std::string& connection,
+                                 const std::string& request_id) {
   Result<Query> u = txn.db().Prepare(
       "UPDATE pending_requests SET consumed = 1 WHERE connection = ?1 AND request_id = ?2 "
       "AND consumed = 0");
   if (!u.ok()) return u.status();
   if (Status s = u->Bind(1, connection).Bind(2, request_id).Run(); !s.ok()) return s;
-  if (txn.db().Changes() != 1) {
-    return Status::Error(errors::kInResponseToRequestReused,
-                         "request '" + request_id + "' was already answered");
-  }
-  return relay_state;
+  return txn.db().Changes() == 1;
 }
 
 }  // namespace claimgate::storage

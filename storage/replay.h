@@ -35,13 +35,22 @@ Status CreatePendingRequest(Txn& txn, const std::string& connection, const std::
                             const std::string& relay_state, TimePoint expires_at,
                             const std::optional<std::string>& browser_nonce = std::nullopt);
 
-// Marks the request answered and returns its relay state. Exactly once: a second call fails
-// with in_response_to.request_reused; an unknown ID with in_response_to.unknown_request; one
-// past `expires_at` with in_response_to.request_expired. A request bound to a browser needs
-// that browser's `browser_nonce` (compared by hash, in constant time): absent or different is
-// in_response_to.not_this_browser, and the request stays pending for the browser that has it.
-Result<std::string> ConsumePendingRequest(
-    Txn& txn, const std::string& connection, const std::string& request_id, TimePoint now,
-    const std::optional<std::string>& browser_nonce = std::nullopt);
+// A stored AuthnRequest, as CreatePendingRequest wrote it. Whether a response may answer it is
+// the pipeline's rule (pipeline/solicited.h).
+struct PendingRequest {
+  std::string relay_state;
+  TimePoint expires_at;
+  bool answered = false;
+  std::optional<std::string> browser_binding;  // SHA-256 hex of the browser nonce, when bound
+};
+
+// The request `request_id` of `connection`, or nullopt when none is stored.
+Result<std::optional<PendingRequest>> FindPendingRequest(Txn& txn, const std::string& connection,
+                                                         const std::string& request_id);
+
+// Marks the request answered. Returns false, changing nothing, when it already was (or is not
+// stored): exactly one transaction can answer a request.
+Result<bool> MarkRequestAnswered(Txn& txn, const std::string& connection,
+                                 const std::string& request_id);
 
 }  // namespace claimgate::storage

@@ -56,11 +56,13 @@ BOOST_AUTO_TEST_CASE(example_files_load_with_profile_defaults) {
     BOOST_TEST_CONTEXT(p) {
       BOOST_REQUIRE(c.ok());
       BOOST_TEST(c->profile == p);
-      BOOST_TEST(c->mode == cg::pipeline::DefaultModeFor(p));
+      BOOST_TEST((c->mode == cg::pipeline::DefaultModeFor(p)));
     }
   }
-  BOOST_TEST(cg::pipeline::DefaultModeFor("console") == "existing-only");
-  BOOST_TEST(cg::pipeline::DefaultModeFor("sendgrid") == "jit-idp-initiated");
+  BOOST_TEST(
+      (cg::pipeline::DefaultModeFor("console") == cg::pipeline::ProvisioningMode::kExistingOnly));
+  BOOST_TEST((cg::pipeline::DefaultModeFor("sendgrid") ==
+              cg::pipeline::ProvisioningMode::kJitIdpInitiated));
 }
 
 BOOST_AUTO_TEST_CASE(stored_form_round_trips_and_embeds_files) {
@@ -76,7 +78,7 @@ BOOST_AUTO_TEST_CASE(stored_form_round_trips_and_embeds_files) {
   BOOST_REQUIRE(back.ok());
   BOOST_TEST(back->allow_sha1);
   BOOST_TEST(back->clock_skew_seconds == 30);
-  BOOST_TEST(back->attribute_policy.at("roles") == "never");
+  BOOST_TEST((back->attribute_policies.For("roles") == cg::pipeline::AttributePolicy::kNever));
   BOOST_TEST(*back->idp_metadata_xml == *c->idp_metadata_xml);
   cg::Result<cg::pipeline::Connection> loaded = cg::pipeline::Connection::Load(*back);
   BOOST_REQUIRE(loaded.ok());

@@ -4,7 +4,8 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 
-#include "server/sp.h"
+#include "base/url_encoding.h"
+#include "pipeline/login_start.h"
 #include "tests/server/fixture.h"
 
 namespace claimgate::server {
@@ -63,7 +64,7 @@ BOOST_AUTO_TEST_CASE(metadata_is_escaped_sp_metadata) {
   pipeline::ConnectionConfig hostile;
   hostile.sp_entity_id = "a\"b<c>&'";
   hostile.acs_url = "https://x/\"><script>";
-  const std::string xml = SpMetadataXml(hostile);
+  const std::string xml = pipeline::SpMetadataXml(hostile);
   BOOST_TEST(Contains(xml, "entityID=\"a&quot;b&lt;c&gt;&amp;&#39;\""));
   BOOST_TEST(!Contains(xml, "<script>"));
 }
@@ -150,13 +151,13 @@ BOOST_AUTO_TEST_CASE(relay_state_redirects_only_to_the_allow_list) {
   BOOST_TEST(on.headers["Location"] == "https://flex.acme.example/inbox");
   pipeline::ConnectionConfig c;
   c.relay_state_allow_list = {"https://flex.acme.example/", "https://exact.example/page"};
-  BOOST_TEST(RelayStateAllowed(c, "https://flex.acme.example/a/b?c=d"));
-  BOOST_TEST(RelayStateAllowed(c, "https://exact.example/page"));
-  BOOST_TEST(!RelayStateAllowed(c, "https://exact.example/page/more"));
-  BOOST_TEST(!RelayStateAllowed(c, "https://flex.acme.example.evil.example/"));
-  BOOST_TEST(!RelayStateAllowed(c, "https://flex.acme.example/\r\nSet-Cookie: x"));
-  BOOST_TEST(!RelayStateAllowed(c, "https://flex.acme.example/\\evil"));
-  BOOST_TEST(!RelayStateAllowed(c, ""));
+  BOOST_TEST(pipeline::RelayStateAllowed(c, "https://flex.acme.example/a/b?c=d"));
+  BOOST_TEST(pipeline::RelayStateAllowed(c, "https://exact.example/page"));
+  BOOST_TEST(!pipeline::RelayStateAllowed(c, "https://exact.example/page/more"));
+  BOOST_TEST(!pipeline::RelayStateAllowed(c, "https://flex.acme.example.evil.example/"));
+  BOOST_TEST(!pipeline::RelayStateAllowed(c, "https://flex.acme.example/\r\nSet-Cookie: x"));
+  BOOST_TEST(!pipeline::RelayStateAllowed(c, "https://flex.acme.example/\\evil"));
+  BOOST_TEST(!pipeline::RelayStateAllowed(c, ""));
 }
 
 BOOST_AUTO_TEST_CASE(unsolicited_refused_when_idp_initiated_is_off) {

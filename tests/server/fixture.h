@@ -13,9 +13,9 @@
 #include <string>
 
 #include "base/clock.h"
+#include "base/url_encoding.h"
 #include "pipeline/connection.h"
 #include "server/app.h"
-#include "server/sp.h"
 #include "storage/audit.h"
 #include "storage/connections.h"
 #include "storage/sqlite.h"

@@ -8,8 +8,9 @@
 
 #include "base/base64.h"
 #include "engine/dsig/key_set.h"
+#include "engine/saml/authn_request.h"
 #include "pipeline/connection.h"
-#include "server/sp.h"
+#include "pipeline/login_start.h"
 #include "tests/server/fixture.h"
 
 namespace claimgate::server {
@@ -44,7 +45,7 @@ BOOST_AUTO_TEST_SUITE(signed_requests)
 
 BOOST_AUTO_TEST_CASE(metadata_announces_signed_requests_with_the_certificate) {
   const pipeline::ConnectionConfig signing = SigningConfig();
-  const std::string xml = SpMetadataXml(signing);
+  const std::string xml = pipeline::SpMetadataXml(signing);
   BOOST_CHECK(Contains(xml, "AuthnRequestsSigned=\"true\""));
   BOOST_CHECK(Contains(xml, "<md:KeyDescriptor use=\"signing\">"));
   std::string body = signing.sp_signing_certificate_pem;
@@ -56,7 +57,7 @@ BOOST_AUTO_TEST_CASE(metadata_announces_signed_requests_with_the_certificate) {
   pipeline::ConnectionConfig plain = signing;
   plain.sp_signing_key_file.clear();
   plain.sp_signing_certificate_pem.clear();
-  const std::string unsigned_xml = SpMetadataXml(plain);
+  const std::string unsigned_xml = pipeline::SpMetadataXml(plain);
   BOOST_CHECK(Contains(unsigned_xml, "AuthnRequestsSigned=\"false\""));
   BOOST_CHECK(!Contains(unsigned_xml, "KeyDescriptor"));
 }
@@ -66,11 +67,12 @@ BOOST_AUTO_TEST_CASE(redirect_signature_covers_request_relay_state_and_sigalg) {
   BOOST_REQUIRE_MESSAGE(c.ok(), c.status().message());
   BOOST_REQUIRE(c->request_signer() != nullptr);
   const std::string xml =
-      AuthnRequestXml(c->config(), "_abc", SystemClock().Now(), "https://idp.example/sso");
+      saml::AuthnRequestXml({"_abc", SystemClock().Now(), "https://idp.example/sso",
+                             c->config().acs_url, c->config().sp_entity_id});
   BOOST_CHECK(Contains(xml, "Destination=\"https://idp.example/sso\""));  // bindings §3.4.5.2
   for (const std::string& relay : {std::string(), std::string("https://flex.acme.example/x?y=1")}) {
     Result<std::string> url =
-        RedirectUrl("https://idp.example/sso?tenant=1", xml, relay, c->request_signer());
+        saml::RedirectUrl("https://idp.example/sso?tenant=1", xml, relay, c->request_signer());
     BOOST_REQUIRE(url.ok());
     const std::string q = Query(*url);
     BOOST_CHECK(q.rfind("tenant=1&SAMLRequest=", 0) == 0);
@@ -99,7 +101,7 @@ BOOST_AUTO_TEST_CASE(redirect_signature_covers_request_relay_state_and_sigalg) {
     BOOST_CHECK(!SignatureVerifies(tampered, decoded));
   }
   // Without a signer nothing is added.
-  Result<std::string> plain = RedirectUrl("https://idp.example/sso", xml, "", nullptr);
+  Result<std::string> plain = saml::RedirectUrl("https://idp.example/sso", xml, "", nullptr);
   BOOST_REQUIRE(plain.ok());
   BOOST_CHECK(!Contains(*plain, "SigAlg=") && !Contains(*plain, "Signature="));
 }

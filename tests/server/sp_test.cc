@@ -1,7 +1,5 @@
 // SP-initiated sign-on: request IDs, the HTTP-Redirect encoding (inflated back with zlib), the
 // pending request it stores, and the ACS consuming it exactly once.
-#include "server/sp.h"
-
 #include <zlib.h>
 
 #include <boost/test/unit_test.hpp>
@@ -9,7 +7,10 @@
 #include <string>
 
 #include "base/base64.h"
+#include "engine/saml/authn_request.h"
+#include "pipeline/solicited.h"
 #include "server/app.h"
+#include "server/cookies.h"
 #include "storage/replay.h"
 #include "tests/server/fixture.h"
 
@@ -69,7 +70,7 @@ BOOST_AUTO_TEST_SUITE(server_sp)
 BOOST_AUTO_TEST_CASE(request_ids_are_fresh_and_long) {
   std::set<std::string> seen;
   for (int i = 0; i < 200; ++i) {
-    Result<std::string> id = NewRequestId();
+    Result<std::string> id = saml::NewRequestId();
     BOOST_REQUIRE(id.ok());
     BOOST_TEST(id->size() == 41u);
     BOOST_TEST(id->front() == '_');
@@ -108,10 +109,10 @@ BOOST_AUTO_TEST_CASE(login_redirects_with_a_deflated_stored_request) {
   Result<storage::Txn> txn = storage::Txn::BeginImmediate(db);
   BOOST_REQUIRE(txn.ok());
   BOOST_TEST(
-      storage::ConsumePendingRequest(*txn, "acme-flex", id, SystemClock().Now()).status().code() ==
+      pipeline::AnswerPendingRequest(*txn, "acme-flex", id, SystemClock().Now()).status().code() ==
       "in_response_to.not_this_browser");
   Result<std::string> relay =
-      storage::ConsumePendingRequest(*txn, "acme-flex", id, SystemClock().Now(), nonce);
+      pipeline::AnswerPendingRequest(*txn, "acme-flex", id, SystemClock().Now(), nonce);
   BOOST_REQUIRE(relay.ok());
   BOOST_TEST(*relay == "https://flex.acme.example/desk");
 }

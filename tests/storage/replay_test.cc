@@ -57,7 +57,7 @@ BOOST_AUTO_TEST_CASE(prune_removes_only_expired_entries) {
   BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_r1", "", At("2026-01-01T01:00:00Z")).ok());
   BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_r2", "", At("2026-01-03")).ok());
   BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_r3", "", At("2026-01-03")).ok());
-  BOOST_REQUIRE(ConsumePendingRequest(*txn, "acme", "_r3", At("2026-01-01")).ok());
+  BOOST_REQUIRE(*MarkRequestAnswered(*txn, "acme", "_r3"));
   Result<std::int64_t> pruned = PruneExpired(*txn, At("2026-01-02"));
   BOOST_REQUIRE(pruned.ok());
   BOOST_TEST(*pruned == 2);  // _old and _r1; consumed _r3 stays until it expires
@@ -67,7 +67,7 @@ BOOST_AUTO_TEST_CASE(prune_removes_only_expired_entries) {
   BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM pending_requests") == 2);
 }
 
-BOOST_AUTO_TEST_CASE(pending_request_is_consumed_once) {
+BOOST_AUTO_TEST_CASE(pending_requests_are_stored_found_and_answered_once) {
   TempDir dir;
   Db db = OpenDb(dir);
   Result<Txn> txn = Txn::BeginImmediate(db);
@@ -80,64 +80,33 @@ BOOST_AUTO_TEST_CASE(pending_request_is_consumed_once) {
              "provisioning.unknown_connection");
   BOOST_TEST(CreatePendingRequest(*txn, "acme", "", "", At("2026-01-02")).code() ==
              "storage.invalid_argument");
-  Result<std::string> relay = ConsumePendingRequest(*txn, "acme", "_req", At("2026-01-01"));
-  BOOST_REQUIRE(relay.ok());
-  BOOST_TEST(*relay == "/inbox");
-  BOOST_TEST(ConsumePendingRequest(*txn, "acme", "_req", At("2026-01-01")).status().code() ==
-             "in_response_to.request_reused");
-  BOOST_TEST(ConsumePendingRequest(*txn, "acme", "_zzz", At("2026-01-01")).status().code() ==
-             "in_response_to.unknown_request");
-  BOOST_TEST(ConsumePendingRequest(*txn, "beta", "_req", At("2026-01-01")).status().code() ==
-             "in_response_to.unknown_request");
-  BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_late", "", At("2026-01-01T00:05:00Z")).ok());
-  BOOST_TEST(
-      ConsumePendingRequest(*txn, "acme", "_late", At("2026-01-01T00:05:00Z")).status().code() ==
-      "in_response_to.request_expired");
+  Result<std::optional<PendingRequest>> found = FindPendingRequest(*txn, "acme", "_req");
+  BOOST_REQUIRE(found.ok() && found->has_value());
+  BOOST_TEST((*found)->relay_state == "/inbox");
+  BOOST_TEST(((*found)->expires_at == At("2026-01-01T00:05:00Z")));
+  BOOST_TEST(!(*found)->answered);
+  BOOST_TEST(!(*found)->browser_binding.has_value());
+  BOOST_TEST(!FindPendingRequest(*txn, "beta", "_req")->has_value());
+  BOOST_TEST(*MarkRequestAnswered(*txn, "acme", "_req"));
+  BOOST_TEST(!*MarkRequestAnswered(*txn, "acme", "_req"));  // exactly once
+  BOOST_TEST(!*MarkRequestAnswered(*txn, "acme", "_zzz"));
+  BOOST_TEST((*FindPendingRequest(*txn, "acme", "_req"))->answered);
   BOOST_REQUIRE(txn->Commit().ok());
   BOOST_TEST(ScalarInt(db, "SELECT consumed FROM pending_requests WHERE request_id='_req'") == 1);
-  BOOST_TEST(ScalarInt(db, "SELECT consumed FROM pending_requests WHERE request_id='_late'") == 0);
 }
 
-BOOST_AUTO_TEST_CASE(bound_request_needs_its_browser_nonce) {
-  // SECURITY.md F05: a request started in one browser is answered only from that browser.
+BOOST_AUTO_TEST_CASE(a_bound_request_stores_only_the_nonce_hash) {
   TempDir dir;
   Db db = OpenDb(dir);
   const std::string nonce(64, 'a');
-  {
-    Result<Txn> txn = Txn::BeginImmediate(db);
-    BOOST_REQUIRE(txn.ok());
-    BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_b", "/x", At("2026-01-02"), nonce).ok());
-    BOOST_REQUIRE(txn->Commit().ok());
-  }
-  // Only the nonce's SHA-256 is stored.
-  BOOST_TEST(ScalarInt(db,
-                       "SELECT count(*) FROM pending_requests WHERE browser_binding = "
-                       "'" +
-                           crypto::Sha256Hex(nonce) + "'") == 1);
-  BOOST_TEST(ScalarInt(db,
-                       "SELECT count(*) FROM pending_requests WHERE browser_binding = "
-                       "'" +
-                           nonce + "'") == 0);
   Result<Txn> txn = Txn::BeginImmediate(db);
   BOOST_REQUIRE(txn.ok());
-  BOOST_TEST(ConsumePendingRequest(*txn, "acme", "_b", At("2026-01-01")).status().code() ==
-             "in_response_to.not_this_browser");
-  BOOST_TEST(ConsumePendingRequest(*txn, "acme", "_b", At("2026-01-01"), std::string(64, 'b'))
-                 .status()
-                 .code() == "in_response_to.not_this_browser");
+  BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_b", "/x", At("2026-01-02"), nonce).ok());
   BOOST_TEST(
-      ConsumePendingRequest(*txn, "acme", "_b", At("2026-01-01"), std::string()).status().code() ==
-      "in_response_to.not_this_browser");
-  // Not consumed by the refusals: the right browser still can, once.
-  BOOST_TEST(ScalarInt(db, "SELECT consumed FROM pending_requests WHERE request_id='_b'") == 0);
-  Result<std::string> relay = ConsumePendingRequest(*txn, "acme", "_b", At("2026-01-01"), nonce);
-  BOOST_REQUIRE(relay.ok());
-  BOOST_TEST(*relay == "/x");
-  BOOST_TEST(ConsumePendingRequest(*txn, "acme", "_b", At("2026-01-01"), nonce).status().code() ==
-             "in_response_to.request_reused");
-  // An unbound request (login-url) ignores any nonce offered.
-  BOOST_REQUIRE(CreatePendingRequest(*txn, "acme", "_u", "", At("2026-01-02")).ok());
-  BOOST_TEST(ConsumePendingRequest(*txn, "acme", "_u", At("2026-01-01"), nonce).ok());
+      ((*FindPendingRequest(*txn, "acme", "_b"))->browser_binding == crypto::Sha256Hex(nonce)));
+  BOOST_REQUIRE(txn->Commit().ok());
+  BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM pending_requests WHERE browser_binding = '" +
+                               nonce + "'") == 0);
 }
 
 BOOST_AUTO_TEST_CASE(version_1_database_migrates_and_keeps_its_requests) {
@@ -156,9 +125,10 @@ BOOST_AUTO_TEST_CASE(version_1_database_migrates_and_keeps_its_requests) {
                        "AND browser_binding IS NULL") == 1);
   Result<Txn> txn = Txn::BeginImmediate(*db);
   BOOST_REQUIRE(txn.ok());
-  Result<std::string> relay = ConsumePendingRequest(*txn, "acme", "_old", At("2026-01-01"));
-  BOOST_REQUIRE(relay.ok());
-  BOOST_TEST(*relay == "/old");
+  Result<std::optional<PendingRequest>> old = FindPendingRequest(*txn, "acme", "_old");
+  BOOST_REQUIRE(old.ok() && old->has_value());
+  BOOST_TEST((*old)->relay_state == "/old");
+  BOOST_TEST(*MarkRequestAnswered(*txn, "acme", "_old"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,27 +1,23 @@
-#include "server/acs.h"
+#include "pipeline/acs.h"
 
-#include "server/sp.h"
+namespace claimgate::pipeline {
 
-namespace claimgate::server {
-
-AcsOutcome RunAcs(const pipeline::Connection& connection, std::string_view saml_response,
+AcsOutcome RunAcs(const Connection& connection, std::string_view saml_response,
                   std::string_view relay_state, const std::string& client_addr, TimePoint now,
                   storage::Db& db, std::mutex* write_lock,
                   std::map<std::string, std::string> browser_nonces) {
-  pipeline::LoginContext context;
+  LoginContext context;
   context.now = now;
   context.client_addr = client_addr;
-  // A response whose signed InResponseTo names a request must answer a pending request of this
-  // connection, consumed in the login's transaction (pipeline::LoginContext).
   context.consume_pending_request = true;
   context.browser_nonces = std::move(browser_nonces);
   AcsOutcome out;
   // Verification and mapping run unlocked, concurrently; only the commit takes the lock.
-  pipeline::PreparedLogin prepared = pipeline::Prepare(connection, saml_response, context);
+  PreparedLogin prepared = Prepare(connection, saml_response, context);
   {
     std::unique_lock<std::mutex> lock;
     if (write_lock) lock = std::unique_lock<std::mutex>(*write_lock);
-    out.decision = pipeline::Commit(std::move(prepared), now, db);
+    out.decision = Commit(connection, std::move(prepared), now, db);
   }
   if (!out.decision.accepted()) return out;
   const std::string& stored = out.decision.provisioning.relay_state;
@@ -30,4 +26,4 @@ AcsOutcome RunAcs(const pipeline::Connection& connection, std::string_view saml_
   return out;
 }
 
-}  // namespace claimgate::server
+}  // namespace claimgate::pipeline

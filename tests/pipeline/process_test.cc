@@ -1,5 +1,5 @@
-// Several processes on one database (storage_process_tests): concurrency without SQLITE_BUSY
-// failures, and crash safety under SIGKILL. Both drive storage_provision_helper.
+// Several processes committing logins to one database (pipeline_process_tests): concurrency
+// without SQLITE_BUSY failures, and crash safety under SIGKILL. Both drive pipeline_commit_helper.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -35,7 +35,7 @@ pid_t StartHelper(const std::string& db, int worker, long count, long subjects,
     if (fd < 0 || ::dup2(fd, STDOUT_FILENO) < 0) ::_exit(127);
     const std::string w = std::to_string(worker), c = std::to_string(count),
                       s = std::to_string(subjects);
-    ::execl(CLAIMGATE_STORAGE_HELPER, CLAIMGATE_STORAGE_HELPER, db.c_str(), w.c_str(), c.c_str(),
+    ::execl(CLAIMGATE_COMMIT_HELPER, CLAIMGATE_COMMIT_HELPER, db.c_str(), w.c_str(), c.c_str(),
             s.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }

@@ -1,17 +1,14 @@
-#include "storage/attributes.h"
+#include "pipeline/attribute_policy.h"
 
-#include <algorithm>
 #include <set>
 
-namespace claimgate::storage {
+namespace claimgate::pipeline {
 
-Result<AttributePolicy> ParseAttributePolicy(std::string_view text) {
+std::optional<AttributePolicy> ParseAttributePolicy(std::string_view text) {
   if (text == "always") return AttributePolicy::kAlways;
   if (text == "on_create") return AttributePolicy::kOnCreate;
   if (text == "never") return AttributePolicy::kNever;
-  return Status::Error(errors::kProvisioningInvalidRequest,
-                       "attribute policy '" + std::string(text.substr(0, 64)) +
-                           "' is not always, on_create or never");
+  return std::nullopt;
 }
 
 const char* AttributePolicyName(AttributePolicy p) {
@@ -86,4 +83,4 @@ AttributeUpdate ApplyAttributePolicy(const std::optional<AttributeValues>& store
   return update;
 }
 
-}  // namespace claimgate::storage
+}  // namespace claimgate::pipeline

@@ -1,6 +1,7 @@
 #pragma once
 
-// The ACS decision: which pending request a response answers, then the whole pipeline.
+// The ACS decision for serve: which pending request a posted response answers, then the whole
+// pipeline, with only the commit under the caller's writer lock.
 
 #include <map>
 #include <mutex>
@@ -9,16 +10,16 @@
 
 #include "pipeline/process.h"
 
-namespace claimgate::server {
+namespace claimgate::pipeline {
 
 struct AcsOutcome {
-  pipeline::Decision decision;
+  Decision decision;
   std::string redirect;  // where to send the browser (allow-listed), "" for the result page
 };
 
-// Runs one posted SAMLResponse through `connection` with pipeline::Process: a response whose
+// Runs one posted SAMLResponse through `connection` with Prepare and Commit: a response whose
 // signed InResponseTo (bearer SubjectConfirmationData) names a request must answer a pending
-// request of this connection, consumed in the login's own transaction
+// request of this connection, answered in the login's own transaction
 // (in_response_to.unknown_request / request_reused / request_expired); a response answering
 // none is unsolicited (in_response_to.unsolicited unless the connection allows IdP-initiated).
 // The redirect is the pending request's relay state, else the posted one, and only when the
@@ -27,12 +28,12 @@ struct AcsOutcome {
 // costly post cannot hold up other logins: SQLite takes one writer at a time, and queueing the
 // process's own writers on a mutex is fairer and faster than their busy-retry sleeps on the
 // file lock (other processes still wait on the lock as usual).
-// `browser_nonces` are the binding cookies the browser sent (BindingNonces): a request bound at
-// /login is consumed only with its nonce (in_response_to.not_this_browser otherwise, the request
-// left pending).
-AcsOutcome RunAcs(const pipeline::Connection& connection, std::string_view saml_response,
+// `browser_nonces` are the binding cookies the browser sent, by request ID: a request bound at
+// /login is answered only with its nonce (in_response_to.not_this_browser otherwise, the
+// request left pending).
+AcsOutcome RunAcs(const Connection& connection, std::string_view saml_response,
                   std::string_view relay_state, const std::string& client_addr, TimePoint now,
                   storage::Db& db, std::mutex* write_lock = nullptr,
                   std::map<std::string, std::string> browser_nonces = {});
 
-}  // namespace claimgate::server
+}  // namespace claimgate::pipeline

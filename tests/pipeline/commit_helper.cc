@@ -1,4 +1,4 @@
-// storage_provision_helper: a test helper (not a test) that runs COUNT Provision calls against
+// pipeline_commit_helper: a test helper (not a test) that runs COUNT CommitLogin calls against
 // one database, as one of several concurrent processes, and prints one line per login AFTER its
 // transaction committed:
 //   committed <assertion_id> <action>
@@ -11,8 +11,8 @@
 #include <string>
 
 #include "base/clock.h"
+#include "pipeline/commit.h"
 #include "storage/connections.h"
-#include "storage/provision.h"
 #include "storage/sqlite.h"
 
 namespace {
@@ -33,9 +33,10 @@ Status EnsureConnection(storage::Db& db, claimgate::TimePoint now) {
   return txn->Commit();
 }
 
-storage::ProvisionRequest MakeLogin(int worker, long i, long subjects, claimgate::TimePoint now) {
-  storage::ProvisionRequest r;
-  r.connection = "load";
+namespace pipeline = claimgate::pipeline;
+
+pipeline::MappedLogin MakeLogin(int worker, long i, long subjects, claimgate::TimePoint now) {
+  pipeline::MappedLogin r;
   r.subject = "user-" + std::to_string(i % subjects);
   r.email = r.subject + "@load.example";
   r.issuer = "https://idp.load.example";
@@ -43,7 +44,6 @@ storage::ProvisionRequest MakeLogin(int worker, long i, long subjects, claimgate
   r.replay_until = now + std::chrono::minutes(10);
   r.worker = {{"roles", {(i / subjects) % 2 == 0 ? "agent" : "supervisor"}},
               {"last_worker", {std::to_string(worker)}}};
-  r.default_permissions = {"agent"};
   return r;
 }
 
@@ -69,14 +69,17 @@ int main(int argc, char** argv) {
     std::printf("failed connection %s %s\n", std::string(s.code()).c_str(), s.message().c_str());
     return 1;
   }
+  pipeline::ConnectionConfig config;
+  config.name = "load";
+  config.default_permissions = {"agent"};
   int rc = 0;
   for (long i = 0; i < count; ++i) {
     const claimgate::TimePoint now = clock.Now();
-    const storage::ProvisionRequest r = MakeLogin(worker, i, subjects, now);
-    const storage::ProvisionOutcome out = storage::Provision(*db, r, now);
+    const pipeline::MappedLogin r = MakeLogin(worker, i, subjects, now);
+    const pipeline::CommitOutcome out = pipeline::CommitLogin(*db, config, r, {}, now);
     if (out.status.ok()) {
       std::printf("committed %s %s\n", r.assertion_id.c_str(),
-                  storage::ProvisionActionName(out.action));
+                  pipeline::ProvisionActionName(out.action));
     } else {
       std::printf("failed %s %s %s\n", r.assertion_id.c_str(),
                   std::string(out.status.code()).c_str(), out.status.message().c_str());

@@ -1,5 +1,5 @@
-// The storage commands of the built CLI (CLAIMGATE_BIN): users and audit, exit codes, the
-// broken-chain report, and the newer-schema refusal.
+// The storage commands of the built CLI (CLAIMGATE_BIN) over logins committed by the pipeline:
+// users and audit, exit codes, the broken-chain report, and the newer-schema refusal.
 #include <sys/wait.h>
 
 #include <boost/test/unit_test.hpp>
@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "storage/provision.h"
+#include "pipeline/commit.h"
 #include "tests/storage/test_util.h"
 
 namespace claimgate::storage {
@@ -41,15 +41,23 @@ bool Has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-ProvisionRequest Login(const std::string& subject, const std::string& id) {
-  ProvisionRequest r;
-  r.connection = "acme";
+pipeline::MappedLogin Login(const std::string& subject, const std::string& id) {
+  pipeline::MappedLogin r;
   r.subject = subject;
   r.email = subject + "@acme.com";
   r.assertion_id = id;
   r.replay_until = T0() + std::chrono::minutes(5);
   r.worker = {{"roles", {"agent"}}};
   return r;
+}
+
+pipeline::CommitOutcome Provision(
+    Db& db, const pipeline::MappedLogin& login, TimePoint now,
+    pipeline::ProvisioningMode mode = pipeline::ProvisioningMode::kJit) {
+  pipeline::ConnectionConfig acme;
+  acme.name = "acme";
+  acme.mode = mode;
+  return pipeline::CommitLogin(db, acme, login, {}, now);
 }
 
 BOOST_AUTO_TEST_SUITE(storage_cli)
@@ -109,9 +117,8 @@ BOOST_AUTO_TEST_CASE(users_commands_change_accounts_and_exit_codes) {
   {
     Result<Db> db = Db::Open(db_path);
     BOOST_REQUIRE(db.ok());
-    ProvisionRequest r = Login("carol", "_c");
-    r.mode = ProvisioningMode::kExistingOnly;
-    BOOST_TEST(Provision(*db, r, T0()).status.code() == "provisioning.user_disabled");
+    BOOST_TEST(Provision(*db, Login("carol", "_c"), T0(), pipeline::ProvisioningMode::kExistingOnly)
+                   .status.code() == "provisioning.user_disabled");
   }
   Run events = Cli(db_path, "audit list --json --subject carol");
   for (const char* e : {"user.add", "user.grant", "user.disable", "login"}) {
