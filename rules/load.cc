@@ -109,7 +109,12 @@ void LoadDocument(LoadContext& ctx, const Json& doc, Spec* spec) {
     } else {
       for (auto it = attrs.begin(); it != attrs.end(); ++it) {
         AttrRule r;
-        LoadAttribute(ctx, it.key(), it.value(), JoinPath("$.attributes", it.key()), &r);
+        const std::string path = JoinPath("$.attributes", it.key());
+        try {  // defensive, as in LoadRules, but losing only this attribute
+          LoadAttribute(ctx, it.key(), it.value(), path, &r);
+        } catch (const Json::exception& e) {
+          ctx.Add(errors::kRulesSchema, path, std::string("unexpected JSON shape: ") + e.what());
+        }
         auto same = std::find_if(spec->attributes.begin(), spec->attributes.end(),
                                  [&](const AttrRule& a) { return a.name == r.name; });
         if (same != spec->attributes.end()) *same = std::move(r);
@@ -145,17 +150,9 @@ bool ParseJson(std::string_view text, std::string_view label, Json* out,
     problems->push_back({&errors::kRulesJsonSyntax, "$", 0, 0, "larger than 1 MiB"});
     return false;
   }
-  try {
-    *out = Json::parse(text.begin(), text.end());
-    return true;
-  } catch (const Json::parse_error& e) {
-    Problem p{&errors::kRulesJsonSyntax, "$", 0, 0, ""};
-    LineColumn(text, e.byte > 0 ? e.byte - 1 : 0, &p.line, &p.column);
-    std::string what = e.what();
-    const std::size_t cut = what.find("syntax error ");
-    p.message = "invalid JSON: " + (cut == std::string::npos ? what : what.substr(cut));
-    problems->push_back(std::move(p));
-  }
+  Problem p;
+  if (ParseJsonText(text, out, &p)) return true;
+  problems->push_back(std::move(p));
   (void)label;
   return false;
 }

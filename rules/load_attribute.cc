@@ -166,7 +166,9 @@ void LoadTransforms(LoadContext& ctx, const Json& j, const std::string& path, At
       t.kind = Transform::Kind::kRegex;
       t.re = CompileRegex(ctx, j[i].at("regex"), JoinPath(p, "regex"), icase);
       if (!t.re) continue;
-      t.replacement = j[i].value("replace", "");
+      if (j[i].contains("replace") && j[i].at("replace").is_string()) {
+        t.replacement = j[i].at("replace").get<std::string>();
+      }
       t.label = "regex " + j[i].at("regex").get<std::string>();
     } else {
       ctx.Add(errors::kRulesUnknownTransform, p,

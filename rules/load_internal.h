@@ -25,6 +25,10 @@ struct Positions {
 };
 Positions IndexPositions(std::string_view text);
 
+// Parses JSON text without throwing. On failure *problem is rules.json_syntax: a syntax error
+// at "$" with its LINE:COL, or a number out of range (1e999) at its own path and position.
+bool ParseJsonText(std::string_view text, Json* out, Problem* problem);
+
 // "$.attributes" + "roles" -> "$.attributes.roles"; keys that are not plain identifiers are
 // written ["..."].
 std::string JoinPath(const std::string& base, std::string_view key);

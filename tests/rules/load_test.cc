@@ -93,6 +93,66 @@ BOOST_AUTO_TEST_CASE(profiles_load_and_extend) {
              R"({"email":"a@b.io","roles":["agent"],"team":"Sales"})");
 }
 
+BOOST_AUTO_TEST_CASE(json_numbers_out_of_range_name_their_path) {
+  // nlohmann refuses 1e999 with an out_of_range exception, not a parse_error: it must become a
+  // coded problem at the number's own path, never an abort.
+  struct Case {
+    const char* doc;
+    const char* path;
+    int line, column;
+  };
+  const Case cases[] = {
+      {"{\"version\": 1e999}", "$.version", 1, 13},
+      {"{\"version\": 1,\n \"attributes\": {\"a\": {\"from\": \"a\", \"max_values\": -1e999}}}",
+       "$.attributes.a.max_values", 2, 50},
+      {"{\"version\": 1, \"attributes\": {\"a\": {\"from\": [\"x\", 1E+400]}}}",
+       "$.attributes.a.from[1]", 1, 51},
+      {"[{\"a\": [1, {\"b\": 2e308}]}]", "$[0].a[1].b", 1, 18},
+  };
+  for (const Case& c : cases) {
+    std::vector<Problem> p;
+    Result<RuleSet> r = LoadRules(c.doc, "r.json", &p);
+    BOOST_REQUIRE(!r.ok());
+    BOOST_TEST(r.status().code() == "rules.json_syntax", c.doc);
+    BOOST_REQUIRE(p.size() == 1u);
+    BOOST_TEST(p[0].path == c.path, c.doc);
+    BOOST_TEST(p[0].line == c.line, c.doc);
+    BOOST_TEST(p[0].column == c.column, c.doc);
+  }
+  // The same for the ATTRS.json of `rules test --attributes`.
+  Result<Claims> claims = ClaimsFromJson("{\"subject\": \"s\",\n \"attributes\": {\"a\": [1e999]}}",
+                                         "a.json");
+  BOOST_TEST(claims.status().code() == "rules.json_syntax");
+  BOOST_TEST(claims.status().message() ==
+             "a.json:2:23: $.attributes.a[0]: a number out of range (beyond a double)");
+  BOOST_TEST(ClaimsFromJson("{\"subject\": -1e999}", "a.json").status().message() ==
+             "a.json:1:13: $.subject: a number out of range (beyond a double)");
+}
+
+BOOST_AUTO_TEST_CASE(independent_problems_are_all_listed) {
+  // A non-string "replace" used to escape as an exception and end the whole load, hiding every
+  // later problem.
+  const std::string doc =
+      "{\"version\": 1,\n"
+      " \"attributes\": {\n"
+      "  \"roles\": {\"from\": \"g\", \"multi\": true, \"transform\": [{\"regex\": \"a\", "
+      "\"replace\": 1}]},\n"
+      "  \"team\":  {\"value\": \"String.nope(user.department)\"},\n"
+      "  \"email\": {\"from\": \"email\", \"format\": \"mail\"}}}";
+  std::vector<Problem> p;
+  BOOST_REQUIRE(!LoadRules(doc, "r.json", &p).ok());
+  std::vector<std::string> got;
+  for (const Problem& q : p) got.push_back(FormatProblem("r.json", q) + " " + q.code->id);
+  const std::vector<std::string> want = {
+      "r.json:3:81: $.attributes.roles.transform[0].replace: must be a string ($1..$9 allowed) "
+      "rules.schema",
+      "r.json:4:23: $.attributes.team.value: unknown name 'String.nope' (at character 1 of the "
+      "expression) rules.unknown_function",
+      "r.json:5:40: $.attributes.email.format: the only format is \"email\" rules.schema",
+  };
+  BOOST_TEST(got == want, boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
