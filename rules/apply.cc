@@ -86,6 +86,7 @@ class Applier {
     }
     if (v.type == expr::Type::kList) vals = *v.list;
     if (v.type == expr::Type::kString) vals.emplace_back(v.str());
+    if (v.type == expr::Type::kNumber) vals.push_back(expr::FormatNumber(v.num));
     Explain(r.name, "value", r.path + ".value", r.value_text, vals,
             vals.empty() ? "null" : "");
     return true;

@@ -185,7 +185,8 @@ void LoadContext::Add(const ErrorCode& code, const std::string& path, std::strin
 }
 
 std::shared_ptr<const expr::Expr> LoadExpression(LoadContext& ctx, const Json& j,
-                                                 const std::string& path, bool want_bool) {
+                                                 const std::string& path, bool want_bool,
+                                                 const std::vector<std::string>* worker_names) {
   if (!j.is_string()) {
     ctx.Add(errors::kRulesSchema, path, "an expression is a string");
     return nullptr;
@@ -193,8 +194,10 @@ std::shared_ptr<const expr::Expr> LoadExpression(LoadContext& ctx, const Json& j
   const std::string& src = j.get_ref<const std::string&>();
   auto e = std::make_shared<expr::Expr>();
   expr::ParseError err;
-  const bool is_template = !want_bool && expr::LooksLikeTemplate(src);
-  if (!expr::Parse(src, is_template, e.get(), &err)) {
+  expr::ParseOptions options;
+  options.is_template = !want_bool && expr::LooksLikeTemplate(src);
+  options.worker_names = worker_names;
+  if (!expr::Parse(src, options, e.get(), &err)) {
     ctx.Add(*err.code, path, err.message + " (at character " + std::to_string(err.offset + 1) +
             " of the expression)", err.offset, true);
     return nullptr;
