@@ -184,6 +184,13 @@ BOOST_AUTO_TEST_CASE(equality_with_numbers_and_arithmetic) {
   BOOST_TEST(ValueCode("1" + std::string(400, '0')) == "rules.expression_syntax");  // 1e400
 }
 
+BOOST_AUTO_TEST_CASE(worker_names_are_when_only_and_declared) {
+  BOOST_TEST(ValueCode("worker.roles") == "rules.unknown_function");
+  BOOST_TEST(CondCode("Arrays.contains(worker.nope, 'x')") == "rules.unknown_attribute");
+  BOOST_TEST(CondCode("worker.o == 'd'") == "ok");
+  BOOST_TEST(CondCode("worker[\"o\"] == 'd'") == "ok");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
