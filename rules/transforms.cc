@@ -150,7 +150,8 @@ bool LooksLikeUrl(std::string_view v) {
     }
   }
   const std::size_t end = v.find_first_of("/?#", scheme);
-  const std::string_view host = v.substr(scheme, end == std::string_view::npos ? end : end - scheme);
+  const std::string_view host =
+      v.substr(scheme, end == std::string_view::npos ? end : end - scheme);
   if (host.empty() || host.find('@') != std::string_view::npos) return false;
   std::size_t colon = host.rfind(':');
   if (host.front() == '[') {  // an IPv6 literal, [::1] or [::1]:8443

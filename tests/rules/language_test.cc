@@ -2,6 +2,9 @@
 // String.substring, String.stringSwitch, String.startsWith/endsWith, String.matches,
 // String.trim, numbers, < <= > >=, and worker.<name>. Okta's documented examples are checked
 // verbatim where Okta has the function.
+#include <functional>
+#include <iterator>
+#include <random>
 #include <string>
 
 #include "tests/rules/rules_test_util.h"
@@ -189,6 +192,65 @@ BOOST_AUTO_TEST_CASE(worker_names_are_when_only_and_declared) {
   BOOST_TEST(CondCode("Arrays.contains(worker.nope, 'x')") == "rules.unknown_attribute");
   BOOST_TEST(CondCode("worker.o == 'd'") == "ok");
   BOOST_TEST(CondCode("worker[\"o\"] == 'd'") == "ok");
+}
+
+BOOST_AUTO_TEST_CASE(random_new_functions_never_crash) {
+  // Seeded: every new function and operator, nested, on empty, multi-byte, multi-valued,
+  // numeric and long values. Each login is accepted or refused with a rules.* code.
+  std::mt19937 rng(4711);
+  const char* const kStr[] = {"user.a", "user.b", "user.missing", "'x'", "''", "worker.o",
+                              "String.trim(user.a)", "Arrays.toCsvString(user.b)"};
+  const char* const kNum[] = {"1", "-2", "2.5", "String.len(user.a)", "Arrays.size(user.b)",
+                              "String.len(worker.o) - 3"};
+  std::function<std::string(int, int)> gen = [&](int kind, int depth) -> std::string {
+    const auto pick = [&](const auto& arr) { return std::string(arr[rng() % std::size(arr)]); };
+    if (depth > 3) return kind == 0 ? pick(kStr) : kind == 1 ? pick(kNum) : "true";
+    const std::string s = gen(0, depth + 1), t = gen(0, depth + 1), n = gen(1, depth + 1);
+    if (kind == 0) {
+      switch (rng() % 4) {
+        case 0: return "String.substring(" + s + ", " + n + ", " + gen(1, depth + 1) + ")";
+        case 1: return "String.stringSwitch(" + s + ", " + t + ", " + s + ", 'k')";
+        case 2: return "(" + s + " + " + n + ")";
+        default: return pick(kStr);
+      }
+    }
+    if (kind == 1) return rng() % 2 ? "(" + n + " - " + pick(kNum) + ")" : "String.len(" + s + ")";
+    switch (rng() % 5) {
+      case 0: return n + " < " + (rng() % 2 ? "user.a" : "worker.o");  // literals load-fail
+      case 1: return "String.startsWith(" + s + ", " + t + ") OR String.endsWith(" + t + ", " +
+                     s + ")";
+      case 2: return "String.matches(" + s + ", '(a|\\\\d)+.*')";
+      case 3: return s + " == " + n;
+      default: return "Arrays.size(user.b) >= " + n;
+    }
+  };
+  const std::vector<std::string> values = {"", "a", "12", "-3.5", "\xf0\x9f\x98\x80", "1e5",
+                                           std::string(5000, 'a'), " 7 ", "abc,def"};
+  int loaded = 0, runs = 0;
+  for (int i = 0; i < 1500; ++i) {
+    const std::string cond = gen(2, 0);
+    const std::string doc = R"({"version":1,"attributes":{"o":{"from":"a","default":"d"},
+        "p":{"multi":true,"default":"q"}},"when":[{"if":)" + Quote(cond) +
+                            R"(,"set":{"o":"${)" + gen(0, 2) + R"(}"},"add":{"p":"x"}}]})";
+    std::vector<Problem> problems;
+    Result<RuleSet> rs = LoadRules(doc, "fuzz.json", &problems);
+    if (!rs.ok()) {
+      BOOST_TEST_REQUIRE(!problems.empty());
+      BOOST_TEST(problems[0].path.rfind("$", 0) == 0u, doc);
+      continue;
+    }
+    ++loaded;
+    for (int k = 0; k < 3; ++k) {
+      const auto any = [&] { return values[rng() % values.size()]; };
+      Claims c = MakeClaims({{"a", {any()}}, {"b", {any(), any()}}});
+      if (rng() % 3 == 0) c.attributes.pop_back();
+      const Mapping m = rs->Apply(c);
+      ++runs;
+      BOOST_TEST((m.accepted() || m.status.code().rfind("rules.", 0) == 0), doc);
+    }
+  }
+  BOOST_TEST(loaded > 1200);  // the generator must reach the evaluator
+  BOOST_TEST(runs > 3600);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

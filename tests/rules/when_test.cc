@@ -167,7 +167,8 @@ BOOST_AUTO_TEST_CASE(value_counts) {
   RuleSet rs = MustLoad(R"({"version":1,"attributes":{
       "groups":{"from":"groups","multi":true,"min_values":1,"max_values":3},
       "id":{"from":"id","multi":true,"max_values":1}}})");
-  BOOST_TEST(Worker(rs, MakeClaims({{"groups", {"a", "b", "c"}}})) == R"({"groups":["a","b","c"]})");
+  BOOST_TEST(Worker(rs, MakeClaims({{"groups", {"a", "b", "c"}}})) ==
+             R"({"groups":["a","b","c"]})");
   Mapping many = rs.Apply(MakeClaims({{"groups", {"a", "b", "c", "d"}}}));
   BOOST_TEST(many.status.code() == "rules.value_count");
   BOOST_TEST(many.status.message() == "groups: 4 values; max_values is 3");
