@@ -1,5 +1,6 @@
-// claimgate rules check | test | profile: lint a rule document, dry-run it on a set of
-// attributes with an explanation, print a built-in profile.
+// claimgate rules check | test | profile | functions | aliases: lint a rule document, dry-run
+// it on a set of attributes with an explanation, print a built-in profile, the expression
+// functions or the alias table (both generated from the code; --markdown for the README).
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -164,6 +165,33 @@ void AddRulesCommand(CLI::App& app, CliContext& ctx) {
       return;
     }
     std::cout << text;
+  });
+
+  auto markdown = std::make_shared<bool>(false);
+  CLI::App* functions = cmd->add_subcommand("functions", "List the expression functions");
+  functions->add_flag("--markdown", *markdown, "Print the README table");
+  functions->callback([markdown] {
+    if (*markdown) {
+      std::cout << rules::FunctionsMarkdown();
+      return;
+    }
+    for (const rules::FunctionDoc& f : rules::Functions()) {
+      std::cout << f.name << f.signature << " -> " << f.result << "\n    " << f.doc << "\n";
+    }
+  });
+  CLI::App* aliases = cmd->add_subcommand(
+      "aliases", "List the built-in alias table: which IdP attribute names fill each key");
+  aliases->add_flag("--markdown", *markdown, "Print the README table");
+  aliases->callback([markdown] {
+    if (*markdown) {
+      std::cout << rules::AliasesMarkdown();
+      return;
+    }
+    for (const rules::AliasDoc& a : rules::Aliases()) {
+      std::cout << a.key << ":";
+      for (const std::string& n : a.names) std::cout << " " << n;
+      std::cout << "\n";
+    }
   });
 }
 

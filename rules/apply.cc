@@ -1,8 +1,10 @@
 // RuleSet::Apply: one login's Claims -> worker attributes, with an explanation of every step.
 // Order per attribute: source (from, else value, else nothing) -> split -> transform -> map ->
-// format/allowed -> de-duplicate -> default. Then the when rules in order, then the final
-// checks (required, single-valued), then pass-through. The first failure is the status; the
-// remaining rules still run so the explanation is complete.
+// format/allowed -> de-duplicate -> default. Then the when rules in order (they see the
+// defaults), then per attribute the default again when a when rule left it empty (a default is
+// the declared outcome of "no value left", whoever emptied it), then the final checks
+// (required, min/max_values, single-valued), then pass-through. The first failure is the
+// status; the remaining rules still run so the explanation is complete.
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -86,6 +88,7 @@ class Applier {
     }
     if (v.type == expr::Type::kList) vals = *v.list;
     if (v.type == expr::Type::kString) vals.emplace_back(v.str());
+    if (v.type == expr::Type::kNumber) vals.push_back(expr::FormatNumber(v.num));
     Explain(r.name, "value", r.path + ".value", r.value_text, vals,
             vals.empty() ? "null" : "");
     return true;
@@ -158,8 +161,11 @@ class Applier {
       Status st;
       const char* why = nullptr;
       const char* where = ".allowed";
-      if (r.format == "email" && !LooksLikeEmail(v)) {
+      if (r.format == AttrRule::Format::kEmail && !LooksLikeEmail(v)) {
         why = "not an e-mail address";
+        where = ".format";
+      } else if (r.format == AttrRule::Format::kUrl && !LooksLikeUrl(v)) {
+        why = "not an http(s) URL";
         where = ".format";
       } else if (r.has_allowed &&
                  std::none_of(r.allowed.begin(), r.allowed.end(),
@@ -221,29 +227,64 @@ class Applier {
   void RunWhen(const WhenRule& w) {
     expr::Env env;
     env.claims = &claims_;
+    env.worker = &m_.worker;
     env.groups_overflow = env_.groups_overflow;
     const expr::Value v = expr::Eval(*w.cond, env);
     if (!env.status.ok()) return Reject(std::move(env.status), "", w.path + ".if", {});
     if (!v.b) return Explain("", "when", w.path, w.if_text, {}, "false");
+    if (w.deny) {
+      return Reject(Status::Error(errors::kRulesDenied, w.deny_message), "", w.path + ".deny",
+                    {});
+    }
     for (const WhenAction& a : w.actions) {
       Field& f = m_.worker[a.attr];
-      const char* kind = a.kind == WhenAction::Kind::kAdd   ? "add"
-                         : a.kind == WhenAction::Kind::kSet ? "set"
-                                                            : "remove";
-      if (a.kind == WhenAction::Kind::kSet) f.values.clear();
-      for (const std::string& val : a.values) {
+      static const char* const kKinds[] = {"add", "set", "remove", "clear"};
+      const char* kind = kKinds[static_cast<int>(a.kind)];
+      std::vector<std::string> vals;
+      if (!ActionValues(w, a, vals)) return;
+      if (a.kind == WhenAction::Kind::kSet || a.kind == WhenAction::Kind::kClear) {
+        f.values.clear();
+      }
+      for (const std::string& val : vals) {
         auto it = std::find(f.values.begin(), f.values.end(), val);
         if (a.kind == WhenAction::Kind::kRemove && it != f.values.end()) f.values.erase(it);
         if (a.kind != WhenAction::Kind::kRemove && it == f.values.end()) f.values.push_back(val);
       }
-      Explain(f.name, "when", w.path, w.if_text, a.values, kind);
+      Explain(f.name, "when", w.path, w.if_text, std::move(vals), kind);
     }
   }
 
+  // The values of one action: literals as written, templates evaluated now (null or empty:
+  // no value). Computed values to add or set pass the attribute's format and allowed, with its
+  // on_disallowed; literals were checked at load.
+  bool ActionValues(const WhenRule& w, const WhenAction& a, std::vector<std::string>& vals) {
+    bool computed = false;
+    for (std::size_t i = 0; i < a.values.size(); ++i) {
+      if (a.computed[i] == nullptr) {
+        vals.push_back(a.values[i]);
+        continue;
+      }
+      computed = true;
+      expr::Env env;
+      env.claims = &claims_;
+      env.worker = &m_.worker;
+      env.groups_overflow = env_.groups_overflow;
+      const expr::Value v = expr::Eval(*a.computed[i], env);
+      if (!env.status.ok()) {
+        Reject(std::move(env.status), m_.worker[a.attr].name, w.path, {});
+        return false;
+      }
+      if (v.type == expr::Type::kString && !v.str().empty()) vals.emplace_back(v.str());
+    }
+    if (!computed || a.kind == WhenAction::Kind::kRemove) return true;
+    return Filter(spec_.attributes[a.attr], vals);
+  }
+
   void Finish(const AttrRule& r, Field& f) {
-    if (f.values.empty() && !r.default_values.empty()) {
+    if (f.values.empty() && !r.default_values.empty()) {  // a when rule emptied it
       f.values = r.default_values;
-      Explain(r.name, "default", r.path + ".default", "", f.values, "no value left");
+      Explain(r.name, "default", r.path + ".default", "", f.values,
+              "no value left after the when rules");
     }
     if (f.values.size() > kMaxValues) {
       return Reject(Status::Error(errors::kRulesValueTooLong, "more than 1000 values"), r.name,
@@ -260,12 +301,20 @@ class Applier {
         return Reject(Status::Error(errors::kRulesRequiredMissing, "required, and no value is "
                                     "left"), r.name, r.path + ".required", {});
       }
-      return Explain(r.name, "empty", r.path, "", {}, "no value; omitted");
+      if (r.min_values == 0) return Explain(r.name, "empty", r.path, "", {}, "no value; omitted");
     }
     if (!r.multi && f.values.size() > 1) {
       return Reject(Status::Error(errors::kRulesMultipleValues, std::to_string(f.values.size()) +
                                   " values for a single-valued attribute"),
                     r.name, r.path, f.values);
+    }
+    if (f.values.size() < r.min_values || f.values.size() > r.max_values) {
+      const bool few = f.values.size() < r.min_values;
+      return Reject(Status::Error(errors::kRulesValueCount,
+                                  std::to_string(f.values.size()) + " values; " +
+                                      (few ? "min_values is " + std::to_string(r.min_values)
+                                           : "max_values is " + std::to_string(r.max_values))),
+                    r.name, r.path + (few ? ".min_values" : ".max_values"), f.values);
     }
   }
 

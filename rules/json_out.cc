@@ -59,13 +59,11 @@ std::string MappingJson(const Mapping& m, bool with_explain) {
 
 Result<Claims> ClaimsFromJson(std::string_view text, std::string_view label) {
   Json j;
-  try {
-    j = Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& e) {
-    int line = 0, col = 0;
-    LineColumn(text, e.byte > 0 ? e.byte - 1 : 0, &line, &col);
-    return Status::Error(errors::kRulesJsonSyntax, std::string(label) + ":" +
-                         std::to_string(line) + ":" + std::to_string(col) + ": invalid JSON");
+  if (Problem p; !ParseJsonText(text, &j, &p)) {
+    const std::string at = p.line > 0 ? ":" + std::to_string(p.line) + ":" +
+                                            std::to_string(p.column) : "";
+    return Status::Error(errors::kRulesJsonSyntax, std::string(label) + at + ": " +
+                         (p.path == "$" ? "invalid JSON" : p.path + ": " + p.message));
   }
   if (!j.is_object()) return AttributesError(label, "$: must be an object");
   Claims c;

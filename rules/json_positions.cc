@@ -117,6 +117,60 @@ class Walker {
   Positions* out_;
 };
 
+// A SAX pass that only follows the JSON path, to name where nlohmann gave up (a number out of
+// range parses as valid JSON text but fails as a value: 1e999).
+class PathTracker {
+ public:
+  using Str = Json::string_t;
+  bool null() { return Scalar(); }
+  bool boolean(bool) { return Scalar(); }
+  bool number_integer(Json::number_integer_t) { return Scalar(); }
+  bool number_unsigned(Json::number_unsigned_t) { return Scalar(); }
+  bool number_float(Json::number_float_t, const Str&) { return Scalar(); }
+  bool string(Str&) { return Scalar(); }
+  bool binary(Json::binary_t&) { return Scalar(); }
+  bool start_object(std::size_t) { return Open(false); }
+  bool start_array(std::size_t) { return Open(true); }
+  bool key(Str& k) {
+    frames_.back().key = k;
+    return true;
+  }
+  bool end_object() { return Close(); }
+  bool end_array() { return Close(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    failed_at_ = Current();
+    return false;
+  }
+  const std::string& failed_at() const { return failed_at_; }
+
+ private:
+  struct Frame {
+    bool array = false;
+    std::size_t index = 0;
+    std::string key;
+    std::string path;
+  };
+  std::string Current() const {
+    if (frames_.empty()) return "$";
+    const Frame& f = frames_.back();
+    return f.array ? IndexPath(f.path, f.index) : JoinPath(f.path, f.key);
+  }
+  bool Scalar() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+    return true;
+  }
+  bool Open(bool array) {
+    frames_.push_back(Frame{array, 0, "", Current()});
+    return true;
+  }
+  bool Close() {
+    frames_.pop_back();
+    return Scalar();
+  }
+  std::vector<Frame> frames_;
+  std::string failed_at_ = "$";
+};
+
 bool IsPlainKey(std::string_view k) {
   if (k.empty() || std::isdigit(static_cast<unsigned char>(k[0]))) return false;
   for (char c : k) {
@@ -152,6 +206,29 @@ void LineColumn(std::string_view text, std::size_t offset, int* line, int* colum
       ++*column;
     }
   }
+}
+
+bool ParseJsonText(std::string_view text, Json* out, Problem* problem) {
+  try {
+    *out = Json::parse(text.begin(), text.end());
+    return true;
+  } catch (const Json::parse_error& e) {
+    *problem = Problem{&errors::kRulesJsonSyntax, "$", 0, 0, ""};
+    LineColumn(text, e.byte > 0 ? e.byte - 1 : 0, &problem->line, &problem->column);
+    std::string what = e.what();
+    const std::size_t cut = what.find("syntax error ");
+    problem->message = "invalid JSON: " + (cut == std::string::npos ? what : what.substr(cut));
+  } catch (const Json::exception& e) {  // out_of_range: a number beyond a double (1e999)
+    PathTracker tracker;
+    Json::sax_parse(text.begin(), text.end(), &tracker);
+    *problem = Problem{&errors::kRulesJsonSyntax, tracker.failed_at(), 0, 0,
+                       "a number out of range (beyond a double)"};
+    const Positions positions = IndexPositions(text);
+    if (auto it = positions.offsets.find(problem->path); it != positions.offsets.end()) {
+      LineColumn(text, it->second, &problem->line, &problem->column);
+    }
+  }
+  return false;
 }
 
 Positions IndexPositions(std::string_view text) {

@@ -14,62 +14,132 @@ constexpr std::size_t kMaxDocumentBytes = 1024 * 1024;
 constexpr const char* kTopKeys[] = {"version", "extends", "attributes", "when",
                                     "pass_through", "description"};
 
-void LoadWhen(LoadContext& ctx, const Json& j, const std::string& path, Spec* spec) {
-  if (!j.is_array()) return ctx.Add(errors::kRulesSchema, path, "when is an array of rules");
-  for (std::size_t i = 0; i < j.size(); ++i) {
-    const std::string p = IndexPath(path, i);
-    WhenRule w;
-    w.path = p;
-    if (!j[i].is_object() || !j[i].contains("if")) {
-      ctx.Add(errors::kRulesSchema, p, "a when rule is {\"if\": EXPR, add | set | remove}");
+// The values of one add/set/remove entry: literals, or ${...} templates computed per login
+// (checked against the attribute's format and allowed when they are computed).
+bool LoadWhenValues(LoadContext& ctx, const Json& j, const std::string& path,
+                    const std::vector<std::string>& worker_names, WhenAction* a) {
+  if (!LoadStrings(ctx, j, path, &a->values)) return false;
+  bool ok = true;
+  for (std::size_t i = 0; i < a->values.size(); ++i) {
+    std::shared_ptr<const expr::Expr> e;
+    if (expr::LooksLikeTemplate(a->values[i])) {
+      const Json one = a->values[i];
+      e = LoadExpression(ctx, one, j.is_array() ? IndexPath(path, i) : path, false,
+                         &worker_names);
+      ok = ok && e != nullptr;
+    }
+    a->computed.push_back(std::move(e));
+  }
+  return ok;
+}
+
+void LoadWhenAction(LoadContext& ctx, const std::string& key, const Json& j,
+                    const std::string& ap, const std::vector<std::string>& worker_names,
+                    Spec* spec, WhenRule* w) {
+  const WhenAction::Kind kind = key == "add"      ? WhenAction::Kind::kAdd
+                                : key == "set"    ? WhenAction::Kind::kSet
+                                : key == "remove" ? WhenAction::Kind::kRemove
+                                                  : WhenAction::Kind::kClear;
+  auto find = [&](const std::string& name, const std::string& tp) -> AttrRule* {
+    auto found = std::find_if(spec->attributes.begin(), spec->attributes.end(),
+                              [&](const AttrRule& r) { return r.name == name; });
+    if (found != spec->attributes.end()) return &*found;
+    ctx.Add(errors::kRulesUnknownAttribute, tp, "'" + name + "' is not declared in attributes");
+    return nullptr;
+  };
+  auto index = [&](const AttrRule* r) {
+    return static_cast<std::size_t>(r - spec->attributes.data());
+  };
+  if (kind == WhenAction::Kind::kClear) {  // "clear": "team" | ["team", "image_url"]
+    std::vector<std::string> names;
+    if (!LoadStrings(ctx, j, ap, &names)) return;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const AttrRule* r = find(names[i], j.is_array() ? IndexPath(ap, i) : ap);
+      if (r != nullptr) w->actions.push_back(WhenAction{kind, index(r), {}, {}});
+    }
+    return;
+  }
+  if (!j.is_object() || j.empty()) {
+    return ctx.Add(errors::kRulesSchema, ap, "must be a non-empty object: attribute -> value(s)");
+  }
+  for (auto t = j.begin(); t != j.end(); ++t) {
+    const std::string tp = JoinPath(ap, t.key());
+    AttrRule* found = find(t.key(), tp);
+    if (found == nullptr) continue;
+    WhenAction a{kind, index(found), {}, {}};
+    if (!LoadWhenValues(ctx, t.value(), tp, worker_names, &a)) continue;
+    if (!found->multi && (kind != WhenAction::Kind::kSet || a.values.size() > 1)) {
+      ctx.Add(errors::kRulesUnknownAttribute, tp, "'" + t.key() + "' is single-valued: "
+              "use set with one value");
       continue;
     }
-    w.cond = LoadExpression(ctx, j[i].at("if"), JoinPath(p, "if"), true);
-    if (j[i].at("if").is_string()) w.if_text = j[i].at("if").get<std::string>();
-    for (auto it = j[i].begin(); it != j[i].end(); ++it) {
-      const std::string& k = it.key();
-      if (k == "if" || k == "description") continue;
-      const std::string ap = JoinPath(p, k);
-      WhenAction::Kind kind;
-      if (k == "add") kind = WhenAction::Kind::kAdd;
-      else if (k == "set") kind = WhenAction::Kind::kSet;
-      else if (k == "remove") kind = WhenAction::Kind::kRemove;
-      else {
-        ctx.Add(errors::kRulesSchema, ap, "unknown key '" + k + "' (if, add, set, remove)");
+    for (std::size_t i = 0; i < a.values.size(); ++i) {
+      if (a.computed[i] != nullptr || kind == WhenAction::Kind::kRemove) continue;
+      const std::string& v = a.values[i];
+      Status ignored;
+      const bool ok = !found->has_allowed ||
+                      std::any_of(found->allowed.begin(), found->allowed.end(),
+                                  [&](const Matcher& m) { return m.Matches(v, &ignored); });
+      if (!ok) {
+        ctx.Add(errors::kRulesDisallowedValue, tp, "'" + v + "' is not in " + found->path +
+                ".allowed");
+      }
+    }
+    w->actions.push_back(std::move(a));
+  }
+}
+
+// One when rule: {"if": EXPR, add | set | remove | clear} or {"if": EXPR, "deny": MESSAGE}.
+void LoadWhenRule(LoadContext& ctx, const Json& j, const std::string& p,
+                  const std::vector<std::string>& worker_names, Spec* spec, WhenRule* w) {
+  w->cond = LoadExpression(ctx, j.at("if"), JoinPath(p, "if"), true, &worker_names);
+  if (j.at("if").is_string()) w->if_text = j.at("if").get<std::string>();
+  bool other_action = false;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    if (k == "if" || k == "description") continue;
+    const std::string ap = JoinPath(p, k);
+    if (k == "deny") {
+      if (!it.value().is_string() || it.value().get_ref<const std::string&>().empty()) {
+        ctx.Add(errors::kRulesSchema, ap, "deny is the message of the refusal: a non-empty "
+                "string (literal text, shown to operators and kept in the audit row)");
         continue;
       }
-      if (!it.value().is_object() || it.value().empty()) {
-        ctx.Add(errors::kRulesSchema, ap, "must be a non-empty object: attribute -> value(s)");
-        continue;
-      }
-      for (auto t = it.value().begin(); t != it.value().end(); ++t) {
-        const std::string tp = JoinPath(ap, t.key());
-        auto found = std::find_if(spec->attributes.begin(), spec->attributes.end(),
-                                  [&](const AttrRule& r) { return r.name == t.key(); });
-        if (found == spec->attributes.end()) {
-          ctx.Add(errors::kRulesUnknownAttribute, tp, "'" + t.key() + "' is not declared in "
-                  "attributes");
-          continue;
-        }
-        WhenAction a{kind, static_cast<std::size_t>(found - spec->attributes.begin()), {}};
-        if (!LoadStrings(ctx, t.value(), tp, &a.values)) continue;
-        if (!found->multi && (kind != WhenAction::Kind::kSet || a.values.size() > 1)) {
-          ctx.Add(errors::kRulesUnknownAttribute, tp, "'" + t.key() + "' is single-valued: "
-                  "use set with one value");
-          continue;
-        }
-        for (const std::string& v : a.values) {
-          Status ignored;
-          const bool ok = !found->has_allowed ||
-                          std::any_of(found->allowed.begin(), found->allowed.end(),
-                                      [&](const Matcher& m) { return m.Matches(v, &ignored); });
-          if (!ok && kind != WhenAction::Kind::kRemove) {
-            ctx.Add(errors::kRulesDisallowedValue, tp, "'" + v + "' is not in " + found->path +
-                    ".allowed");
-          }
-        }
-        w.actions.push_back(std::move(a));
-      }
+      w->deny = true;
+      w->deny_message = it.value().get<std::string>();
+    } else if (k == "add" || k == "set" || k == "remove" || k == "clear") {
+      other_action = true;
+      LoadWhenAction(ctx, k, it.value(), ap, worker_names, spec, w);
+    } else {
+      ctx.Add(errors::kRulesSchema, ap,
+              "unknown key '" + k + "' (if, add, set, remove, clear, deny)");
+    }
+  }
+  if (w->deny && other_action) {
+    ctx.Add(errors::kRulesSchema, JoinPath(p, "deny"), "a rule that denies changes nothing "
+            "else: put add, set, remove and clear in another rule");
+  }
+}
+
+void LoadWhen(LoadContext& ctx, const Json& j, const std::string& path, Spec* spec) {
+  if (!j.is_array()) return ctx.Add(errors::kRulesSchema, path, "when is an array of rules");
+  // worker.<name> reads an output attribute; every attribute of this stage is declared by now
+  // (a document's attributes load before its when rules), so names resolve to indexes here.
+  std::vector<std::string> worker_names;
+  for (const AttrRule& r : spec->attributes) worker_names.push_back(r.name);
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string p = IndexPath(path, i);
+    if (!j[i].is_object() || !j[i].contains("if")) {
+      ctx.Add(errors::kRulesSchema, p,
+              "a when rule is {\"if\": EXPR, add | set | remove | clear | deny}");
+      continue;
+    }
+    WhenRule w;
+    w.path = p;
+    try {  // defensive, as in LoadRules, but losing only this rule
+      LoadWhenRule(ctx, j[i], p, worker_names, spec, &w);
+    } catch (const Json::exception& e) {
+      ctx.Add(errors::kRulesSchema, p, std::string("unexpected JSON shape: ") + e.what());
     }
     spec->when.push_back(std::move(w));
   }
@@ -109,7 +179,12 @@ void LoadDocument(LoadContext& ctx, const Json& doc, Spec* spec) {
     } else {
       for (auto it = attrs.begin(); it != attrs.end(); ++it) {
         AttrRule r;
-        LoadAttribute(ctx, it.key(), it.value(), JoinPath("$.attributes", it.key()), &r);
+        const std::string path = JoinPath("$.attributes", it.key());
+        try {  // defensive, as in LoadRules, but losing only this attribute
+          LoadAttribute(ctx, it.key(), it.value(), path, &r);
+        } catch (const Json::exception& e) {
+          ctx.Add(errors::kRulesSchema, path, std::string("unexpected JSON shape: ") + e.what());
+        }
         auto same = std::find_if(spec->attributes.begin(), spec->attributes.end(),
                                  [&](const AttrRule& a) { return a.name == r.name; });
         if (same != spec->attributes.end()) *same = std::move(r);
@@ -145,17 +220,9 @@ bool ParseJson(std::string_view text, std::string_view label, Json* out,
     problems->push_back({&errors::kRulesJsonSyntax, "$", 0, 0, "larger than 1 MiB"});
     return false;
   }
-  try {
-    *out = Json::parse(text.begin(), text.end());
-    return true;
-  } catch (const Json::parse_error& e) {
-    Problem p{&errors::kRulesJsonSyntax, "$", 0, 0, ""};
-    LineColumn(text, e.byte > 0 ? e.byte - 1 : 0, &p.line, &p.column);
-    std::string what = e.what();
-    const std::size_t cut = what.find("syntax error ");
-    p.message = "invalid JSON: " + (cut == std::string::npos ? what : what.substr(cut));
-    problems->push_back(std::move(p));
-  }
+  Problem p;
+  if (ParseJsonText(text, out, &p)) return true;
+  problems->push_back(std::move(p));
   (void)label;
   return false;
 }
@@ -188,7 +255,8 @@ void LoadContext::Add(const ErrorCode& code, const std::string& path, std::strin
 }
 
 std::shared_ptr<const expr::Expr> LoadExpression(LoadContext& ctx, const Json& j,
-                                                 const std::string& path, bool want_bool) {
+                                                 const std::string& path, bool want_bool,
+                                                 const std::vector<std::string>* worker_names) {
   if (!j.is_string()) {
     ctx.Add(errors::kRulesSchema, path, "an expression is a string");
     return nullptr;
@@ -196,8 +264,10 @@ std::shared_ptr<const expr::Expr> LoadExpression(LoadContext& ctx, const Json& j
   const std::string& src = j.get_ref<const std::string&>();
   auto e = std::make_shared<expr::Expr>();
   expr::ParseError err;
-  const bool is_template = !want_bool && expr::LooksLikeTemplate(src);
-  if (!expr::Parse(src, is_template, e.get(), &err)) {
+  expr::ParseOptions options;
+  options.is_template = !want_bool && expr::LooksLikeTemplate(src);
+  options.worker_names = worker_names;
+  if (!expr::Parse(src, options, e.get(), &err)) {
     ctx.Add(*err.code, path, err.message + " (at character " + std::to_string(err.offset + 1) +
             " of the expression)", err.offset, true);
     return nullptr;

@@ -1,5 +1,6 @@
 // Loading one output attribute: from, value, split, multi, transform, map, unmapped, allowed,
-// format, on_disallowed, required, default, name_match. Every problem names its JSON path.
+// format, on_disallowed, required, default, name_match, min_values, max_values. Every problem
+// names its JSON path.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,7 +12,8 @@ namespace {
 
 constexpr const char* kAttributeKeys[] = {
     "from",    "value",         "split",  "multi",    "transform", "map",        "unmapped",
-    "allowed", "on_disallowed", "format", "required", "default",   "name_match", "description"};
+    "allowed", "on_disallowed", "format", "required", "default",   "name_match", "description",
+    "min_values", "max_values"};
 
 // RE2 syntax (https://github.com/google/re2/wiki/Syntax): Perl/ECMAScript-like, without
 // backreferences or lookaround, which is what keeps matching linear in the value's length.
@@ -34,6 +36,17 @@ std::shared_ptr<const re2::RE2> CompileRegex(LoadContext& ctx, const Json& j,
     return nullptr;
   }
   return re;
+}
+
+// A value count: a whole number from 0 to kMaxValues.
+bool LoadCount(LoadContext& ctx, const Json& j, const std::string& path, std::size_t* out) {
+  if (!j.is_number_integer() || j.get<long long>() < 0 ||
+      j.get<long long>() > static_cast<long long>(kMaxValues)) {
+    ctx.Add(errors::kRulesSchema, path, "must be a whole number from 0 to 1000");
+    return false;
+  }
+  *out = static_cast<std::size_t>(j.get<long long>());
+  return true;
 }
 
 bool LoadBool(LoadContext& ctx, const Json& j, const std::string& path, bool* out) {
@@ -166,7 +179,9 @@ void LoadTransforms(LoadContext& ctx, const Json& j, const std::string& path, At
       t.kind = Transform::Kind::kRegex;
       t.re = CompileRegex(ctx, j[i].at("regex"), JoinPath(p, "regex"), icase);
       if (!t.re) continue;
-      t.replacement = j[i].value("replace", "");
+      if (j[i].contains("replace") && j[i].at("replace").is_string()) {
+        t.replacement = j[i].at("replace").get<std::string>();
+      }
       t.label = "regex " + j[i].at("regex").get<std::string>();
     } else {
       ctx.Add(errors::kRulesUnknownTransform, p,
@@ -246,9 +261,17 @@ void CheckAttribute(LoadContext& ctx, const Json& j, const std::string& path, At
             "an attribute with allowed or map must say what "
             "happens when no value is left: \"required\": true (reject) or a \"default\"");
   }
-  if (j.contains("on_disallowed") && !r->has_allowed && r->format.empty()) {
+  if (j.contains("on_disallowed") && !r->has_allowed && r->format == AttrRule::Format::kNone) {
     ctx.Add(errors::kRulesSchema, JoinPath(path, "on_disallowed"),
             "on_disallowed needs allowed or format");
+  }
+  if (r->min_values > r->max_values) {
+    ctx.Add(errors::kRulesSchema, JoinPath(path, "min_values"),
+            "min_values is larger than max_values");
+  }
+  if (!r->multi && r->min_values > 1) {
+    ctx.Add(errors::kRulesSchema, JoinPath(path, "min_values"),
+            "a single-valued attribute holds at most one value: \"multi\": true");
   }
   if (!r->multi && r->default_values.size() > 1) {
     ctx.Add(errors::kRulesSchema, JoinPath(path, "default"),
@@ -333,9 +356,18 @@ void LoadAttribute(LoadContext& ctx, const std::string& name, const Json& j,
   if (j.contains("allowed")) LoadAllowed(ctx, j.at("allowed"), JoinPath(path, "allowed"), r);
   if (j.contains("format")) {
     if (j.at("format") == "email")
-      r->format = "email";
+      r->format = AttrRule::Format::kEmail;
+    else if (j.at("format") == "url")
+      r->format = AttrRule::Format::kUrl;
     else
-      ctx.Add(errors::kRulesSchema, JoinPath(path, "format"), "the only format is \"email\"");
+      ctx.Add(errors::kRulesSchema, JoinPath(path, "format"),
+              "format is \"email\" or \"url\" (an absolute http or https URL)");
+  }
+  if (j.contains("min_values")) {
+    LoadCount(ctx, j.at("min_values"), JoinPath(path, "min_values"), &r->min_values);
+  }
+  if (j.contains("max_values")) {
+    LoadCount(ctx, j.at("max_values"), JoinPath(path, "max_values"), &r->max_values);
   }
   if (j.contains("on_disallowed")) {
     const Json& o = j.at("on_disallowed");

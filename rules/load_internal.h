@@ -25,6 +25,10 @@ struct Positions {
 };
 Positions IndexPositions(std::string_view text);
 
+// Parses JSON text without throwing. On failure *problem is rules.json_syntax: a syntax error
+// at "$" with its LINE:COL, or a number out of range (1e999) at its own path and position.
+bool ParseJsonText(std::string_view text, Json* out, Problem* problem);
+
 // "$.attributes" + "roles" -> "$.attributes.roles"; keys that are not plain identifiers are
 // written ["..."].
 std::string JoinPath(const std::string& base, std::string_view key);
@@ -54,8 +58,10 @@ class LoadContext {
 void LoadAttribute(LoadContext& ctx, const std::string& name, const Json& j,
                    const std::string& path, AttrRule* out);
 // Parses an expression at `path` (a JSON string); null on failure (problem recorded).
-std::shared_ptr<const expr::Expr> LoadExpression(LoadContext& ctx, const Json& j,
-                                                 const std::string& path, bool want_bool);
+// `worker_names`: the output attributes worker.<name> may read (when rules), else null.
+std::shared_ptr<const expr::Expr> LoadExpression(
+    LoadContext& ctx, const Json& j, const std::string& path, bool want_bool,
+    const std::vector<std::string>* worker_names = nullptr);
 // A string or array of strings; false (problem recorded) otherwise.
 bool LoadStrings(LoadContext& ctx, const Json& j, const std::string& path,
                  std::vector<std::string>* out);

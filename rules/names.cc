@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "rules/names.h"
+#include "rules/rule_set.h"
 
 namespace claimgate::rules {
 namespace {
@@ -155,6 +156,18 @@ bool HasGroupsOverflow(const Claims& claims) {
     }
   }
   return false;
+}
+
+std::vector<AliasDoc> Aliases() {
+  std::vector<AliasDoc> out;
+  for (const AliasGroup& g : AliasTable()) {
+    AliasDoc d{std::string(g.key), {}};
+    for (std::string_view n : g.names) {
+      if (n != g.key) d.names.emplace_back(n);
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
 }
 
 std::string_view AliasKeyOf(std::string_view name) {

@@ -92,6 +92,27 @@ std::string_view ProfileText(std::string_view name);
 // or rules.json_syntax on failure.
 Result<Claims> ClaimsFromJson(std::string_view json_text, std::string_view file_label);
 
+// The expression language's functions, from the parser's own registry: name, argument names,
+// result type ("string", "boolean", "number") and semantics (Markdown).
+struct FunctionDoc {
+  std::string name;
+  std::string signature;
+  std::string result;
+  std::string doc;
+};
+std::vector<FunctionDoc> Functions();
+// The README's function table (header and rows), so the documentation cannot drift.
+std::string FunctionsMarkdown();
+
+// The built-in alias table: each key and every IdP attribute name it also matches.
+struct AliasDoc {
+  std::string key;
+  std::vector<std::string> names;
+};
+std::vector<AliasDoc> Aliases();
+// The README's alias table (header and rows).
+std::string AliasesMarkdown();
+
 // JSON renderings, so callers never need a JSON library: the worker object, the explanation
 // array, and the whole `rules test` object {"decision", "worker" | "error", "explain"?}.
 std::string WorkerJson(const Mapping& m);

@@ -14,6 +14,10 @@
 
 namespace claimgate::rules {
 
+inline constexpr std::size_t kMaxValueBytes = 64 * 1024;
+inline constexpr std::size_t kMaxRegexInputBytes = 4 * 1024;
+inline constexpr std::size_t kMaxValues = 1000;
+
 // A regex's match: [0] the whole match, [1..] the capture groups ("" when a group took no part).
 using Captures = std::vector<std::string>;
 
@@ -54,17 +58,23 @@ struct AttrRule {
   bool map_unmapped_drop = false;  // "unmapped": "drop" (default "keep")
   bool has_allowed = false;
   std::vector<Matcher> allowed;
-  std::string format;              // "" or "email"
+  enum class Format { kNone, kEmail, kUrl };
+  Format format = Format::kNone;   // "format": "email" | "url"
   bool reject_disallowed = false;  // on_disallowed: reject (default drop)
   bool required = false;
   std::vector<std::string> default_values;  // empty: no default
+  std::size_t min_values = 0;      // the final value count must lie in [min, max]
+  std::size_t max_values = kMaxValues;  // (rules.value_count)
 };
 
 struct WhenAction {
-  enum class Kind { kAdd, kSet, kRemove };
+  enum class Kind { kAdd, kSet, kRemove, kClear };
   Kind kind = Kind::kAdd;
   std::size_t attr = 0;  // index into Spec::attributes
-  std::vector<std::string> values;
+  std::vector<std::string> values;  // as written (empty for kClear)
+  // Parallel to `values`: the parsed template of a value containing ${...}, evaluated per
+  // login (null for a literal value).
+  std::vector<std::shared_ptr<const expr::Expr>> computed;
 };
 
 struct WhenRule {
@@ -72,6 +82,8 @@ struct WhenRule {
   std::string if_text;
   std::shared_ptr<const expr::Expr> cond;
   std::vector<WhenAction> actions;
+  bool deny = false;         // "deny": refuse the login with rules.denied and this message
+  std::string deny_message;
 };
 
 struct Spec {
@@ -82,10 +94,6 @@ struct Spec {
   std::vector<NameRef> referenced;                // every name any rule reads (not passed through)
 };
 
-inline constexpr std::size_t kMaxValueBytes = 64 * 1024;
-inline constexpr std::size_t kMaxRegexInputBytes = 4 * 1024;
-inline constexpr std::size_t kMaxValues = 1000;
-
 // Applies the transforms to one value. Fails with rules.value_too_long.
 Status ApplyTransforms(const std::vector<Transform>& ts, std::string& value);
 // Expands $1..$9, $& and $$ of `pattern` from `m`.
@@ -93,5 +101,8 @@ std::string ExpandGroups(const std::string& pattern, const Captures& m);
 // True when `v` looks like one e-mail address: one '@', non-empty local part, a dotted
 // domain, no spaces or control characters.
 bool LooksLikeEmail(std::string_view v);
+// True when `v` is an absolute http or https URL with a host: no spaces, control characters
+// or user information; javascript:, data: and relative URLs are not.
+bool LooksLikeUrl(std::string_view v);
 
 }  // namespace claimgate::rules

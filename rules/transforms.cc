@@ -131,6 +131,57 @@ bool LooksLikeEmail(std::string_view v) {
   return dot != std::string_view::npos && dot != 0 && domain.back() != '.';
 }
 
+bool LooksLikeUrl(std::string_view v) {
+  std::size_t scheme = 0;
+  for (std::string_view s : {"https://", "http://"}) {
+    if (v.size() >= s.size() &&
+        std::equal(s.begin(), s.end(), v.begin(), [](char a, char b) {
+          return a == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      scheme = s.size();
+      break;
+    }
+  }
+  if (scheme == 0) return false;
+  for (char c : v) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f || c == '\\' || c == '"' || c == '<' ||
+        c == '>') {
+      return false;
+    }
+  }
+  const std::size_t end = v.find_first_of("/?#", scheme);
+  const std::string_view host =
+      v.substr(scheme, end == std::string_view::npos ? end : end - scheme);
+  if (host.empty() || host.find('@') != std::string_view::npos) return false;
+  std::size_t colon = host.rfind(':');
+  if (host.front() == '[') {  // an IPv6 literal, [::1] or [::1]:8443
+    const std::size_t close = host.find(']');
+    if (close == std::string_view::npos || close == 1) return false;
+    colon = close + 1 < host.size() ? close + 1 : std::string_view::npos;
+    if (colon != std::string_view::npos && host[colon] != ':') return false;
+  } else {
+    const std::string_view name = host.substr(0, colon);
+    if (name.empty()) return false;
+    for (char c : name) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' &&
+          static_cast<unsigned char>(c) < 0x80) {
+        return false;
+      }
+    }
+  }
+  if (colon != std::string_view::npos) {
+    const std::string_view port = host.substr(colon + 1);
+    if (port.empty() || port.size() > 5) return false;
+    unsigned number = 0;
+    for (char c : port) {
+      if (c < '0' || c > '9') return false;
+      number = number * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (number == 0 || number > 65535) return false;
+  }
+  return true;
+}
+
 Status ApplyTransforms(const std::vector<Transform>& ts, std::string& v) {
   for (const Transform& t : ts) {
     switch (t.kind) {

@@ -1,15 +1,18 @@
 // Hand-written lexer and recursive-descent parser for the expression language. Every node
 // gets its static type here, so type and name errors surface when the rules are loaded.
 //
-// Grammar (lowest precedence first):
+// Grammar (lowest precedence first; as Java and SpEL, ordering binds tighter than equality):
 //   expr    := or ('?' expr ':' expr)?
 //   or      := and (('OR' | '||') and)*
 //   and     := eq (('AND' | '&&') eq)*
-//   eq      := sum (('==' | '!=') sum)?
-//   sum     := unary ('+' unary)*
-//   unary   := '!' unary | primary
-//   primary := STRING | 'null' | 'true' | 'false' | '(' expr ')'
-//            | 'user' '.' IDENT | 'user' '[' STRING ']' | NS '.' IDENT '(' args ')'
+//   eq      := rel (('==' | '!=') rel)?
+//   rel     := sum (('<' | '<=' | '>' | '>=') sum)?
+//   sum     := unary (('+' | '-') unary)*
+//   unary   := '!' unary | '-' unary | primary
+//   primary := STRING | NUMBER | 'null' | 'true' | 'false' | '(' expr ')'
+//            | 'user' '.' IDENT | 'user' '[' STRING ']' | 'worker' '.' IDENT
+//            | 'worker' '[' STRING ']' | NS '.' IDENT '(' args ')'
+#include <algorithm>
 #include <cctype>
 #include <string>
 #include <utility>
@@ -19,7 +22,7 @@
 namespace claimgate::rules::expr {
 namespace {
 
-enum class Tok { kEnd, kIdent, kString, kPunct, kBad };
+enum class Tok { kEnd, kIdent, kString, kNumber, kPunct, kBad };
 
 struct Token {
   Tok kind = Tok::kEnd;
@@ -27,23 +30,10 @@ struct Token {
   std::size_t offset = 0;
 };
 
-struct FnInfo {
-  const char* name;
-  Op op;
-  int min_args;
-  int max_args;  // -1: any
-};
-
-constexpr FnInfo kFunctions[] = {
-    {"String.join", Op::kJoin, 2, -1},           {"String.toLowerCase", Op::kLower, 1, 1},
-    {"String.toUpperCase", Op::kUpper, 1, 1},    {"String.substringBefore", Op::kBefore, 2, 2},
-    {"String.substringAfter", Op::kAfter, 2, 2}, {"String.replace", Op::kReplace, 3, 3},
-    {"String.stringContains", Op::kContains, 2, 2},
-    {"Arrays.contains", Op::kArrContains, 2, 2}, {"Arrays.isEmpty", Op::kArrEmpty, 1, 1},
-};
-
 bool IsStringish(Type t) { return t == Type::kString || t == Type::kAttr || t == Type::kNull; }
-bool IsListish(Type t) { return t != Type::kBool; }
+// What a value, a template part or an operand of '+' may be: numbers render as text.
+bool IsTextual(Type t) { return IsStringish(t) || t == Type::kNumber; }
+bool IsListish(Type t) { return t != Type::kBool && t != Type::kNumber; }
 const char* TypeName(Type t) {
   switch (t) {
     case Type::kNull: return "null";
@@ -51,14 +41,16 @@ const char* TypeName(Type t) {
     case Type::kList: return "a list";
     case Type::kBool: return "a boolean";
     case Type::kAttr: return "an attribute";
+    case Type::kNumber: return "a number";
   }
   return "?";
 }
 
 class Parser {
  public:
-  Parser(std::string_view src, std::size_t base, Expr* out, ParseError* err)
-      : src_(src), base_(base), out_(out), err_(err) {}
+  Parser(std::string_view src, std::size_t base, const ParseOptions& options, Expr* out,
+         ParseError* err)
+      : src_(src), base_(base), options_(options), out_(out), err_(err) {}
 
   bool ParseAll(Node* node) {
     Next();
@@ -97,8 +89,9 @@ class Parser {
       pos_ = e;
       return;
     }
+    if (std::isdigit(static_cast<unsigned char>(c))) return LexNumber();
     if (c == '"' || c == '\'') return LexString(c);
-    static constexpr std::string_view kTwo[] = {"==", "!=", "&&", "||"};
+    static constexpr std::string_view kTwo[] = {"==", "!=", "&&", "||", "<=", ">="};
     for (std::string_view two : kTwo) {
       if (src_.substr(pos_, 2) == two) {
         tok_ = {Tok::kPunct, std::string(two), pos_};
@@ -106,13 +99,26 @@ class Parser {
         return;
       }
     }
-    if (std::string_view("().,?:![]+").find(c) != std::string_view::npos) {
+    if (std::string_view("().,?:![]+-<>").find(c) != std::string_view::npos) {
       tok_ = {Tok::kPunct, std::string(1, c), pos_};
       ++pos_;
       return;
     }
     tok_ = {Tok::kBad, std::string(1, c), pos_};
     ++pos_;
+  }
+
+  // NUMBER := digits ('.' digits)?; a sign is the unary '-'.
+  void LexNumber() {
+    std::size_t e = pos_;
+    while (e < src_.size() && std::isdigit(static_cast<unsigned char>(src_[e]))) ++e;
+    if (e + 1 < src_.size() && src_[e] == '.' &&
+        std::isdigit(static_cast<unsigned char>(src_[e + 1]))) {
+      ++e;
+      while (e < src_.size() && std::isdigit(static_cast<unsigned char>(src_[e]))) ++e;
+    }
+    tok_ = {Tok::kNumber, std::string(src_.substr(pos_, e - pos_)), pos_};
+    pos_ = e;
   }
 
   void LexString(char quote) {
@@ -173,6 +179,8 @@ class Parser {
       t = Type::kBool;
     } else if (a.type == Type::kAttr && b.type == Type::kAttr) {
       t = Type::kAttr;
+    } else if (a.type == Type::kNumber && b.type == Type::kNumber) {
+      t = Type::kNumber;
     }
     *n = Node{Op::kCond, t, {}, {}, {}};
     n->kids.push_back(std::move(cond));
@@ -181,11 +189,12 @@ class Parser {
     return true;
   }
 
-  // Levels: 0 OR, 1 AND, 2 equality, 3 '+'.
+  // Levels: 0 OR, 1 AND, 2 equality, 3 ordering, 4 '+' and '-'. The levels are a fixed number
+  // of frames, so only nesting (parentheses, calls, '!', '-') counts toward kMaxDepth.
   bool ParseBinary(Node* n, int level, int depth) {
     if (!Deeper(depth)) return false;
-    if (level == 4) return ParseUnary(n, depth + 1);
-    if (!ParseBinary(n, level + 1, depth + 1)) return false;
+    if (level == 5) return ParseUnary(n, depth + 1);
+    if (!ParseBinary(n, level + 1, depth)) return false;
     for (;;) {
       Op op;
       if (level == 0 && (IsWord("OR") || IsPunct("||"))) {
@@ -194,54 +203,89 @@ class Parser {
         op = Op::kAnd;
       } else if (level == 2 && (IsPunct("==") || IsPunct("!="))) {
         op = IsPunct("==") ? Op::kEq : Op::kNe;
-      } else if (level == 3 && IsPunct("+")) {
-        op = Op::kConcat;
+      } else if (level == 3 && (IsPunct("<") || IsPunct("<=") || IsPunct(">") || IsPunct(">="))) {
+        op = IsPunct("<") ? Op::kLt : IsPunct("<=") ? Op::kLe : IsPunct(">") ? Op::kGt : Op::kGe;
+      } else if (level == 4 && (IsPunct("+") || IsPunct("-"))) {
+        op = IsPunct("+") ? Op::kConcat : Op::kSub;
       } else {
         return true;
       }
+      const std::string op_text = tok_.text;
       const std::size_t at = tok_.offset;
       Next();
       Node rhs;
-      if (!ParseBinary(&rhs, level + 1, depth + 1)) return false;
-      if (!CheckBinary(op, n->type, rhs.type, at)) return false;
+      if (!ParseBinary(&rhs, level + 1, depth)) return false;
+      if (!CheckBinary(op, op_text, *n, rhs, at)) return false;
+      if (op == Op::kConcat && n->type == Type::kNumber && rhs.type == Type::kNumber) {
+        op = Op::kAdd;  // '+' adds numbers and joins anything else as text
+      }
       Node lhs = std::move(*n);
-      *n = Node{op, op == Op::kConcat ? Type::kString : Type::kBool, {}, {}, {}};
+      const Type t = op == Op::kConcat                  ? Type::kString
+                     : op == Op::kAdd || op == Op::kSub ? Type::kNumber
+                                                        : Type::kBool;
+      *n = Node{op, t, {}, {}, {}};
       n->kids.push_back(std::move(lhs));
       n->kids.push_back(std::move(rhs));
-      if (level == 2 && (IsPunct("==") || IsPunct("!="))) {
+      if ((level == 2 && (IsPunct("==") || IsPunct("!="))) ||
+          (level == 3 && (IsPunct("<") || IsPunct("<=") || IsPunct(">") || IsPunct(">=")))) {
         return Fail(errors::kRulesExpressionSyntax, "chained comparison; use parentheses");
       }
     }
   }
 
-  bool CheckBinary(Op op, Type a, Type b, std::size_t at) {
+  // An operand of <, <=, > or >=: a number, or a string converted when the rules run. A string
+  // literal must be a number already; null and booleans have no order.
+  bool CheckOrdered(const Node& k, const std::string& op, std::size_t at) {
+    if (k.type == Type::kNumber || k.type == Type::kString || k.type == Type::kAttr) {
+      double ignored;
+      if (k.op != Op::kStr || ParseNumber(k.text, &ignored)) return true;
+      return FailAt(errors::kRulesExpressionType, "'" + op + "' compares numbers; '" + k.text +
+                    "' is not a number", at);
+    }
+    return FailAt(errors::kRulesExpressionType, "'" + op + "' compares numbers, got " +
+                  std::string(TypeName(k.type)), at);
+  }
+
+  bool CheckBinary(Op op, const std::string& op_text, const Node& a, const Node& b,
+                   std::size_t at) {
     if (op == Op::kAnd || op == Op::kOr) {
-      if (a == Type::kBool && b == Type::kBool) return true;
+      if (a.type == Type::kBool && b.type == Type::kBool) return true;
       return FailAt(errors::kRulesExpressionType,
                     std::string(op == Op::kAnd ? "AND" : "OR") + " needs booleans on both "
-                    "sides, got " + TypeName(a) + " and " + TypeName(b), at);
+                    "sides, got " + TypeName(a.type) + " and " + TypeName(b.type), at);
     }
     if (op == Op::kEq || op == Op::kNe) {
-      if ((a == Type::kBool) == (b == Type::kBool)) return true;
+      if ((a.type == Type::kBool) == (b.type == Type::kBool)) return true;
       return FailAt(errors::kRulesExpressionType, "cannot compare a boolean with a string", at);
     }
-    if (IsStringish(a) && IsStringish(b)) return true;
-    return FailAt(errors::kRulesExpressionType, "'+' joins strings, got " +
-                  std::string(TypeName(a)) + " and " + TypeName(b), at);
+    if (op == Op::kLt || op == Op::kLe || op == Op::kGt || op == Op::kGe) {
+      return CheckOrdered(a, op_text, at) && CheckOrdered(b, op_text, at);
+    }
+    if (op == Op::kSub) {
+      if (a.type == Type::kNumber && b.type == Type::kNumber) return true;
+      return FailAt(errors::kRulesExpressionType, "'-' subtracts numbers, got " +
+                    std::string(TypeName(a.type)) + " and " + TypeName(b.type), at);
+    }
+    if (IsTextual(a.type) && IsTextual(b.type)) return true;
+    return FailAt(errors::kRulesExpressionType, "'+' joins strings or adds numbers, got " +
+                  std::string(TypeName(a.type)) + " and " + TypeName(b.type), at);
   }
 
   bool ParseUnary(Node* n, int depth) {
     if (!Deeper(depth)) return false;
-    if (!IsPunct("!")) return ParsePrimary(n, depth + 1);
+    if (!IsPunct("!") && !IsPunct("-")) return ParsePrimary(n, depth + 1);
+    const bool negate = IsPunct("-");
     const std::size_t at = tok_.offset;
     Next();
     Node inner;
     if (!ParseUnary(&inner, depth + 1)) return false;
-    if (inner.type != Type::kBool) {
-      return FailAt(errors::kRulesExpressionType,
-                    std::string("'!' needs a boolean, got ") + TypeName(inner.type), at);
+    const Type want = negate ? Type::kNumber : Type::kBool;
+    if (inner.type != want) {
+      return FailAt(errors::kRulesExpressionType, std::string(negate ? "'-' needs a number, got "
+                                                                    : "'!' needs a boolean, got ") +
+                    TypeName(inner.type), at);
     }
-    *n = Node{Op::kNot, Type::kBool, {}, {}, {}};
+    *n = Node{negate ? Op::kNeg : Op::kNot, want, {}, {}, {}};
     n->kids.push_back(std::move(inner));
     return true;
   }
@@ -249,6 +293,14 @@ class Parser {
   bool ParsePrimary(Node* n, int depth) {
     if (tok_.kind == Tok::kString) {
       *n = Node{Op::kStr, Type::kString, tok_.text, {}, {}};
+      Next();
+      return true;
+    }
+    if (tok_.kind == Tok::kNumber) {
+      *n = Node{Op::kNum, Type::kNumber, tok_.text, {}, {}};
+      if (!ParseNumber(tok_.text, &n->num)) {
+        return Fail(errors::kRulesExpressionSyntax, "number out of range");
+      }
       Next();
       return true;
     }
@@ -273,35 +325,67 @@ class Parser {
       return true;
     }
     if (IsWord("user")) return ParseUser(n);
+    if (IsWord("worker")) return ParseWorker(n);
     return ParseCall(n, depth);
   }
 
-  bool ParseUser(Node* n) {
+  // After 'user' or 'worker': '.' IDENT or '[' STRING ']'. False (error recorded) otherwise.
+  bool ParseMemberName(const char* root, std::string* name, bool* bracket) {
     Next();
-    std::string name;
-    if (IsPunct("[")) {
+    *bracket = IsPunct("[");
+    if (*bracket) {
       Next();
       if (tok_.kind != Tok::kString) {
-        return Fail(errors::kRulesExpressionSyntax, "user[...] takes a quoted attribute name");
+        return Fail(errors::kRulesExpressionSyntax,
+                    std::string(root) + "[...] takes a quoted attribute name");
       }
-      name = tok_.text;
+      *name = tok_.text;
       Next();
       if (!Expect("]")) return false;
-      if (name.empty()) return Fail(errors::kRulesExpressionSyntax, "empty attribute name");
-    } else {
-      if (!Expect(".")) return false;
-      if (tok_.kind != Tok::kIdent) {
-        return Fail(errors::kRulesExpressionSyntax, "expected an attribute name after 'user.'");
-      }
-      name = tok_.text;
-      Next();
-      if (name == "nameId" || name == "nameIdFormat") {
-        *n = Node{name == "nameId" ? Op::kNameId : Op::kNameIdFormat, Type::kString, {}, {}, {}};
-        return true;
-      }
+      if (name->empty()) return Fail(errors::kRulesExpressionSyntax, "empty attribute name");
+      return true;
+    }
+    if (!Expect(".")) return false;
+    if (tok_.kind != Tok::kIdent) {
+      return Fail(errors::kRulesExpressionSyntax,
+                  std::string("expected an attribute name after '") + root + ".'");
+    }
+    *name = tok_.text;
+    Next();
+    return true;
+  }
+
+  bool ParseUser(Node* n) {
+    std::string name;
+    bool bracket = false;
+    if (!ParseMemberName("user", &name, &bracket)) return false;
+    if (!bracket && (name == "nameId" || name == "nameIdFormat")) {
+      *n = Node{name == "nameId" ? Op::kNameId : Op::kNameIdFormat, Type::kString, {}, {}, {}};
+      return true;
     }
     *n = Node{Op::kAttr, Type::kAttr, {}, MakeNameRef(name, "", false), {}};
     out_->refs.push_back(n->ref);
+    return true;
+  }
+
+  // worker.<name>: an output attribute as mapped so far (when rules only).
+  bool ParseWorker(Node* n) {
+    const std::size_t at = tok_.offset;
+    if (options_.worker_names == nullptr) {
+      return Fail(errors::kRulesUnknownFunction, "worker.<name> is only available in when rules, "
+                  "which run once every attribute is mapped");
+    }
+    std::string name;
+    bool bracket = false;
+    if (!ParseMemberName("worker", &name, &bracket)) return false;
+    const std::vector<std::string>& names = *options_.worker_names;
+    auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      return FailAt(errors::kRulesUnknownAttribute, "worker." + name + ": '" + name +
+                    "' is not declared in attributes", at);
+    }
+    *n = Node{Op::kWorker, Type::kAttr, name, {}, {}};
+    n->index = static_cast<std::size_t>(it - names.begin());
     return true;
   }
 
@@ -316,8 +400,8 @@ class Parser {
       name += "." + tok_.text;
       Next();
     }
-    const FnInfo* fn = nullptr;
-    for (const FnInfo& f : kFunctions) {
+    const FunctionInfo* fn = nullptr;
+    for (const FunctionInfo& f : FunctionTable()) {
       if (name == f.name) fn = &f;
     }
     if (fn == nullptr) {
@@ -325,7 +409,7 @@ class Parser {
                     (IsPunct("(") ? "" : " (string literals are quoted: \"" + name + "\")"), at);
     }
     if (!Expect("(")) return false;
-    *n = Node{fn->op, Type::kString, {}, {}, {}};
+    *n = Node{fn->op, fn->result, {}, {}, {}};
     while (!IsPunct(")")) {
       if (!n->kids.empty() && !Expect(",")) return false;
       Node arg;
@@ -341,35 +425,61 @@ class Parser {
                      " to " + std::to_string(fn->max_args)) +
                     " arguments, got " + std::to_string(argc), at);
     }
+    if (fn->op == Op::kSwitch && argc % 2 != 0) {
+      return FailAt(errors::kRulesExpressionType, name + " takes the input, a default and then "
+                    "key/value pairs: the last key has no value", at);
+    }
     return CheckArgs(*fn, n, at);
   }
 
-  bool CheckArgs(const FnInfo& fn, Node* n, std::size_t at) {
-    const bool list_first = fn.op == Op::kArrContains || fn.op == Op::kArrEmpty;
-    const bool any_list = fn.op == Op::kJoin;
+  bool CheckArgs(const FunctionInfo& fn, Node* n, std::size_t at) {
+    const std::string_view kinds(fn.args);
     for (std::size_t i = 0; i < n->kids.size(); ++i) {
-      const Type t = n->kids[i].type;
-      const bool ok = (list_first && i == 0) || (any_list && i > 0) ? IsListish(t)
-                                                                    : IsStringish(t);
+      const char kind = kinds[std::min(i, kinds.size() - 1)];
+      Node& arg = n->kids[i];
+      const Type t = arg.type;
+      const bool ok = kind == 'L' ? IsListish(t)
+                      : kind == 'N' ? t == Type::kNumber
+                      : kind == 'R' ? arg.op == Op::kStr
+                                    : IsStringish(t);
       if (!ok) {
+        const char* want = kind == 'L' ? "a list" : kind == 'N' ? "a number"
+                           : kind == 'R' ? "a regex in a string literal (compiled once, at load)"
+                                         : "a string";
         return FailAt(errors::kRulesExpressionType, std::string(fn.name) + " argument " +
-                      std::to_string(i + 1) + " is " + TypeName(t) + ", not " +
-                      ((list_first && i == 0) ? "a list" : "a string"), at);
+                      std::to_string(i + 1) + " is " + TypeName(t) + ", not " + want, at);
       }
+      if (kind == 'R' && !CompileRegex(arg, n, at)) return false;
     }
-    n->type = (fn.op == Op::kContains || list_first) ? Type::kBool : Type::kString;
+    return true;
+  }
+
+  // RE2 syntax, as the rule document's regexes (no backreferences or lookaround): matching
+  // stays linear in the value.
+  bool CompileRegex(const Node& pattern, Node* call, std::size_t at) {
+    re2::RE2::Options options;
+    options.set_log_errors(false);
+    options.set_max_mem(4 << 20);
+    auto re = std::make_shared<const re2::RE2>(pattern.text, options);
+    if (!re->ok()) {
+      return FailAt(errors::kRulesBadRegex, "the regex does not compile (RE2 syntax: no "
+                    "backreferences or lookaround): " + re->error(), at);
+    }
+    call->re = std::move(re);
     return true;
   }
 
   std::string_view src_;
   std::size_t base_;
+  const ParseOptions& options_;
   std::size_t pos_ = 0;
   Token tok_;
   Expr* out_;
   ParseError* err_;
 };
 
-bool ParseTemplate(std::string_view src, Expr* out, ParseError* err) {
+bool ParseTemplate(std::string_view src, const ParseOptions& options, Expr* out,
+                   ParseError* err) {
   Node root{Op::kTemplate, Type::kString, {}, {}, {}};
   std::size_t pos = 0;
   while (pos < src.size()) {
@@ -403,9 +513,9 @@ bool ParseTemplate(std::string_view src, Expr* out, ParseError* err) {
       return false;
     }
     Node part;
-    Parser p(src.substr(open + 2, close - open - 2), open + 2, out, err);
+    Parser p(src.substr(open + 2, close - open - 2), open + 2, options, out, err);
     if (!p.ParseAll(&part)) return false;
-    if (!IsStringish(part.type)) {
+    if (!IsTextual(part.type)) {
       err->code = &errors::kRulesExpressionType;
       err->message = std::string("a ${...} part must be a string, got ") + TypeName(part.type);
       err->offset = open;
@@ -422,7 +532,7 @@ bool ParseTemplate(std::string_view src, Expr* out, ParseError* err) {
 
 bool LooksLikeTemplate(std::string_view src) { return src.find("${") != std::string_view::npos; }
 
-bool Parse(std::string_view src, bool is_template, Expr* out, ParseError* err) {
+bool Parse(std::string_view src, const ParseOptions& options, Expr* out, ParseError* err) {
   *err = ParseError{};
   out->refs.clear();
   if (src.size() > kMaxExpressionBytes) {
@@ -430,8 +540,8 @@ bool Parse(std::string_view src, bool is_template, Expr* out, ParseError* err) {
     err->message = "expression longer than " + std::to_string(kMaxExpressionBytes) + " bytes";
     return false;
   }
-  if (is_template) return ParseTemplate(src, out, err);
-  Parser p(src, 0, out, err);
+  if (options.is_template) return ParseTemplate(src, options, out, err);
+  Parser p(src, 0, options, out, err);
   return p.ParseAll(&out->root);
 }
 

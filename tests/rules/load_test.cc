@@ -2,6 +2,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/rules/rules_test_util.h"
 
 namespace claimgate::rules::test {
@@ -91,6 +93,119 @@ BOOST_AUTO_TEST_CASE(profiles_load_and_extend) {
       "when":[{"if":"user.dept == 'Sales'","add":{"roles":"agent"}}]})");
   BOOST_TEST(Worker(rs, MakeClaims({{"dept", {"Sales"}}}, "A@B.io")) ==
              R"({"email":"a@b.io","roles":["agent"],"team":"Sales"})");
+}
+
+
+BOOST_AUTO_TEST_CASE(json_numbers_out_of_range_name_their_path) {
+  // nlohmann refuses 1e999 with an out_of_range exception, not a parse_error: it must become a
+  // coded problem at the number's own path, never an abort.
+  struct Case {
+    const char* doc;
+    const char* path;
+    int line, column;
+  };
+  const Case cases[] = {
+      {"{\"version\": 1e999}", "$.version", 1, 13},
+      {"{\"version\": 1,\n \"attributes\": {\"a\": {\"from\": \"a\", \"max_values\": -1e999}}}",
+       "$.attributes.a.max_values", 2, 50},
+      {"{\"version\": 1, \"attributes\": {\"a\": {\"from\": [\"x\", 1E+400]}}}",
+       "$.attributes.a.from[1]", 1, 51},
+      {"[{\"a\": [1, {\"b\": 2e308}]}]", "$[0].a[1].b", 1, 18},
+  };
+  for (const Case& c : cases) {
+    std::vector<Problem> p;
+    Result<RuleSet> r = LoadRules(c.doc, "r.json", &p);
+    BOOST_REQUIRE(!r.ok());
+    BOOST_TEST(r.status().code() == "rules.json_syntax", c.doc);
+    BOOST_REQUIRE(p.size() == 1u);
+    BOOST_TEST(p[0].path == c.path, c.doc);
+    BOOST_TEST(p[0].line == c.line, c.doc);
+    BOOST_TEST(p[0].column == c.column, c.doc);
+  }
+  // The same for the ATTRS.json of `rules test --attributes`.
+  Result<Claims> claims = ClaimsFromJson("{\"subject\": \"s\",\n \"attributes\": {\"a\": [1e999]}}",
+                                         "a.json");
+  BOOST_TEST(claims.status().code() == "rules.json_syntax");
+  BOOST_TEST(claims.status().message() ==
+             "a.json:2:23: $.attributes.a[0]: a number out of range (beyond a double)");
+  BOOST_TEST(ClaimsFromJson("{\"subject\": -1e999}", "a.json").status().message() ==
+             "a.json:1:13: $.subject: a number out of range (beyond a double)");
+}
+
+BOOST_AUTO_TEST_CASE(independent_problems_are_all_listed) {
+  // A non-string "replace" used to escape as an exception and end the whole load, hiding every
+  // later problem.
+  const std::string doc =
+      "{\"version\": 1,\n"
+      " \"attributes\": {\n"
+      "  \"roles\": {\"from\": \"g\", \"multi\": true, \"transform\": [{\"regex\": \"a\", "
+      "\"replace\": 1}]},\n"
+      "  \"team\":  {\"value\": \"String.nope(user.department)\"},\n"
+      "  \"email\": {\"from\": \"email\", \"format\": \"mail\"}}}";
+  std::vector<Problem> p;
+  BOOST_REQUIRE(!LoadRules(doc, "r.json", &p).ok());
+  std::vector<std::string> got;
+  for (const Problem& q : p) got.push_back(FormatProblem("r.json", q) + " " + q.code->id);
+  const std::vector<std::string> want = {
+      "r.json:3:81: $.attributes.roles.transform[0].replace: must be a string ($1..$9 allowed) "
+      "rules.schema",
+      "r.json:4:23: $.attributes.team.value: unknown name 'String.nope' (at character 1 of the "
+      "expression) rules.unknown_function",
+      "r.json:5:40: $.attributes.email.format: format is \"email\" or \"url\" (an absolute http or "
+      "https URL) rules.schema",
+  };
+  BOOST_TEST(got == want, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(no_value_of_any_type_escapes_as_an_exception) {
+  // Every value of a document that uses every key, replaced in turn by a value of every JSON
+  // type: the load either succeeds or lists problems with a path, and never reports the
+  // defensive "unexpected JSON shape" (an nlohmann exception that a check missed).
+  const std::string base = R"J({"version": 1, "extends": "flex", "description": "d",
+    "attributes": {
+      "roles": {"from": ["groups", {"name": "urn:x", "name_format": "urn:f"}], "split": ",",
+                "multi": true, "value": "user.r",
+                "transform": ["trim", {"regex": "^x(.*)$", "replace": "$1", "ignore_case": true}],
+                "map": [{"equals": "A", "to": "agent"}, {"regex": "^b(.*)$", "to": ["$1"]}],
+                "unmapped": "drop", "allowed": ["agent", {"equals_ignore_case": "ADMIN"}],
+                "on_disallowed": "drop", "format": "email", "default": "agent",
+                "name_match": "ignore_case", "min_values": 0, "max_values": 3,
+                "required": false},
+      "team": {"from": "dept", "map": {"S": "sales"}, "required": true}},
+    "when": [{"if": "Arrays.contains(worker.roles, 'agent')", "add": {"roles": ["agent"]},
+              "set": {"team": "${user.dept}"}, "remove": {"roles": "agent"},
+              "clear": ["team"], "description": "d"},
+             {"if": "String.len(user.x) > 3", "deny": "no"}],
+    "pass_through": {"exclude": ["secret"]}})J";
+  using J = nlohmann::ordered_json;
+  const J doc = J::parse(base);
+  BOOST_REQUIRE(LoadCode(base) == "ok");
+  std::vector<J::json_pointer> pointers;
+  const J flat = doc.flatten();
+  for (auto it = flat.begin(); it != flat.end(); ++it) {
+    J::json_pointer ptr(it.key());
+    for (; !ptr.empty(); ptr = ptr.parent_pointer()) pointers.push_back(ptr);
+  }
+  const J replacements[] = {1, -1, 1.5, true, nullptr, J::array(), J::object(), "x",
+                            J::array({1}), J::object({{"a", 1}}), J::array({J::object()})};
+  int loads = 0;
+  for (const J::json_pointer& ptr : pointers) {
+    for (const J& r : replacements) {
+      J mutated = doc;
+      mutated[ptr] = r;
+      const std::string text = mutated.dump();
+      std::vector<Problem> problems;
+      ++loads;
+      if (LoadRules(text, "m.json", &problems).ok()) continue;
+      BOOST_REQUIRE(!problems.empty());
+      for (const Problem& p : problems) {
+        BOOST_TEST(p.path.rfind("$", 0) == 0u);
+        BOOST_TEST(p.message.find("unexpected JSON shape") == std::string::npos,
+                   ptr.to_string() + " = " + r.dump() + ": " + p.path + ": " + p.message);
+      }
+    }
+  }
+  BOOST_TEST(loads > 500);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
