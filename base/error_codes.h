@@ -2,14 +2,9 @@
 
 #include <cstddef>
 
-namespace claimgate {
+#include "claimgate/status.h"
 
-// One registered error code: `id` is the stable dotted name printed in JSON and audit rows,
-// `doc` the one-line meaning shown in the README table. Codes are never renamed or reused.
-struct ErrorCode {
-  const char* id;
-  const char* doc;
-};
+namespace claimgate {
 
 namespace errors {
 #define CG_ERROR(name, id, doc) inline constexpr ErrorCode name{id, doc};
