@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "claimgate/version.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 
@@ -11,6 +12,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "claimgate: verify signed SAML 2.0 Responses (XML-DSig, exclusive c14n, pinned keys), map "
       "their claims with JSON rules, provision users just in time and audit every decision."};
+  app.set_version_flag("--version", std::string("claimgate ") + CLAIMGATE_VERSION,
+                       "Print the version and exit");
   app.require_subcommand(1);
   app.add_option("--db", ctx.db_path, "SQLite database (default ./claimgate.db)");
   claimgate::cli::AddErrorCodesCommand(app, ctx);
