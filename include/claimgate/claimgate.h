@@ -21,6 +21,13 @@
 #include "claimgate/status.h"
 #include "claimgate/version.h"
 
+// libclaimgate is built with hidden visibility: only what is marked here is exported.
+#if defined(__GNUC__)
+#define CLAIMGATE_EXPORT __attribute__((visibility("default")))
+#else
+#define CLAIMGATE_EXPORT
+#endif
+
 namespace claimgate {
 
 // What one login asks of the engine besides the posted bytes.
@@ -35,7 +42,7 @@ struct LoginContext {
 };
 
 // The decision on one login. Move-only.
-class Decision {
+class CLAIMGATE_EXPORT Decision {
  public:
   Decision(Decision&&) noexcept;
   Decision& operator=(Decision&&) noexcept;
@@ -64,7 +71,7 @@ class Decision {
 // One open store and the connections loaded from it. Move-only. Not thread-safe: use one Engine
 // per thread (they may share the store; SQLite serializes writers, each decision is one
 // transaction).
-class Engine {
+class CLAIMGATE_EXPORT Engine {
  public:
   // Opens (creating or migrating) the store: a SQLite path. Fails with storage.* (open, busy,
   // schema_too_new, corrupt).
@@ -88,6 +95,6 @@ class Engine {
 };
 
 // "X.Y.Z", as CLAIMGATE_VERSION and `claimgate --version`.
-const char* Version();
+CLAIMGATE_EXPORT const char* Version();
 
 }  // namespace claimgate
