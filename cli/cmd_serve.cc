@@ -22,6 +22,7 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8080";
   std::string public_url;
   std::string admin_token_file;
+  std::string api_token_file;
   std::size_t threads = 8;
   std::size_t max_queued = 64;
   bool log_json = false;
@@ -46,18 +47,18 @@ std::optional<pipeline::Connection> LoadConnection(storage::Db& db, const std::s
 
 // The token file's first line, without surrounding whitespace; nullopt (reported) when the file
 // cannot be read or holds fewer than 16 characters.
-std::optional<std::string> ReadToken(const std::string& path) {
+std::optional<std::string> ReadToken(const std::string& path, const char* option) {
   std::ifstream in(path);
   std::string line;
   if (!in || !std::getline(in, line)) {
-    std::cerr << "claimgate serve: --admin-token-file: cannot read " << Printable(path) << "\n";
+    std::cerr << "claimgate serve: " << option << ": cannot read " << Printable(path) << "\n";
     return std::nullopt;
   }
   const std::size_t b = line.find_first_not_of(" \t\r\n");
   const std::size_t e = line.find_last_not_of(" \t\r\n");
   line = b == std::string::npos ? "" : line.substr(b, e - b + 1);
   if (line.size() < 16) {
-    std::cerr << "claimgate serve: --admin-token-file: the token must have 16 characters or more\n";
+    std::cerr << "claimgate serve: " << option << ": the token must have 16 characters or more\n";
     return std::nullopt;
   }
   return line;
@@ -90,8 +91,12 @@ int Serve(const CliContext& ctx, const ServeArgs& a) {
   if (!db) return kExitUsage;  // a missing database is not "empty"
   if (!a.public_url.empty()) CheckPublicUrl(*db, a.public_url);
   if (!a.admin_token_file.empty()) {
-    o.admin_token = ReadToken(a.admin_token_file);
+    o.admin_token = ReadToken(a.admin_token_file, "--admin-token-file");
     if (!o.admin_token) return kExitUsage;
+  }
+  if (!a.api_token_file.empty()) {
+    o.api_token = ReadToken(a.api_token_file, "--api-token-file");
+    if (!o.api_token) return kExitUsage;
   }
   o.public_url = a.public_url;
   o.threads = a.threads == 0 ? 1 : a.threads;
@@ -137,7 +142,8 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
   CLI::App* serve = app.add_subcommand(
       "serve",
       "Run the HTTP front: /saml/{connection}/metadata, /login, /acs, /healthz, "
-      "/metrics, and /admin with /api/users and /api/audit when a token file is given. "
+      "/metrics, /admin with /api/users and /api/audit when an admin token file is given, and "
+      "/api/v1/logins/redeem when an API token file is given. "
       "Stops on SIGINT or SIGTERM.");
   serve->add_option("--listen", a->listen, "HOST:PORT to listen on (port 0: any free port)");
   serve->add_option(
@@ -146,6 +152,9 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
   serve->add_option("--admin-token-file", a->admin_token_file,
                     "File whose first line is the admin bearer token (16+ characters); "
                     "without it there is no admin route at all");
+  serve->add_option("--api-token-file", a->api_token_file,
+                    "File whose first line is the bearer token (16+ characters) product backends "
+                    "present to POST /api/v1/logins/redeem; without it that route is 404");
   serve->add_option("--threads", a->threads, "Worker threads (default 8)");
   serve->add_option("--max-queued", a->max_queued,
                     "Accepted connections that may wait for a worker (default 64); beyond that "

@@ -15,6 +15,9 @@ namespace claimgate::pipeline {
 struct AcsOutcome {
   Decision decision;
   std::string redirect;  // where to send the browser (allow-listed), "" for the result page
+  // The redirect is the connection's product.callback_url with a hand-off code: it is answered
+  // (303) whatever the client accepts, since the code is of use only there.
+  bool handoff = false;
 };
 
 // Runs one posted SAMLResponse through `connection` with Prepare and Commit: a response whose
@@ -28,6 +31,9 @@ struct AcsOutcome {
 // costly post cannot hold up other logins: SQLite takes one writer at a time, and queueing the
 // process's own writers on a mutex is fairer and faster than their busy-retry sleeps on the
 // file lock (other processes still wait on the lock as usual).
+// When the connection has product.callback_url, an accepted login instead redirects there with
+// a one-use hand-off code issued in the login's transaction (pipeline/handoff.h), the
+// allow-listed relay state passed on as relay_state.
 // `browser_nonces` are the binding cookies the browser sent, by request ID: a request bound at
 // /login is answered only with its nonce (in_response_to.not_this_browser otherwise, the
 // request left pending).

@@ -92,7 +92,21 @@ Result<Applied> ApplyLogin(storage::Txn& txn, const ConnectionConfig& config,
   return a;
 }
 
-// Steps 1-5 in one transaction. A returned outcome is committed (accepted, or refused by
+// Step 6: the hand-off code, with the account as this transaction leaves it.
+Status IssueCode(storage::Txn& txn, const ConnectionConfig& config, const MappedLogin& login,
+                 std::int64_t user_id, std::int64_t audit_id, TimePoint now) {
+  Result<std::optional<storage::User>> user =
+      storage::FindUser(txn.db(), config.name, login.subject);
+  if (!user.ok()) return user.status();
+  if (!user->has_value()) {
+    return Status::Error(errors::kStorageNotFound, "the signed-in account vanished");
+  }
+  const HandedOffLogin handed{config.name,          user_id, login.subject, (*user)->email,
+                              (*user)->permissions, audit_id};
+  return IssueHandoffCode(txn, *login.handoff, handed, now);
+}
+
+// Steps 1-6 in one transaction. A returned outcome is committed (accepted, or refused by
 // admission with its audit row); a returned Status means everything was rolled back and the
 // refusal still has to be recorded.
 Result<CommitOutcome> AdmitAndCommit(storage::Db& db, const ConnectionConfig& config,
@@ -142,6 +156,11 @@ Result<CommitOutcome> AdmitAndCommit(storage::Db& db, const ConnectionConfig& co
                Status::Ok(), LoginDetailJson(applied->detail)),
       now);
   if (!row.ok()) return row.status();
+  if (login.handoff) {
+    if (Status s = IssueCode(*txn, config, login, applied->user_id, row->id, now); !s.ok()) {
+      return s;
+    }
+  }
   if (Status s = txn->Commit(); !s.ok()) return s;
   return CommitOutcome{applied->action, applied->user_id, row->id, Status::Ok(),
                        std::move(relay_state)};

@@ -4,12 +4,14 @@
 // decision, its user change, its replay entry and its audit row commit together or not at all).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/status.h"
 #include "pipeline/connection.h"
+#include "pipeline/handoff.h"
 #include "pipeline/solicited.h"
 #include "rules/rule_set.h"
 #include "storage/attributes.h"
@@ -30,6 +32,9 @@ struct MappedLogin {
   storage::AttributeValues worker;  // the mapped worker attributes
   Solicitation solicitation;
   std::string client_addr;  // "" when unknown
+  // Set by the ACS when the connection hands logins to a product: the code is issued in the
+  // login's own transaction (step 6 below).
+  std::optional<HandoffGrant> handoff;
 };
 
 // A login refused before the commit stage, as its audit row records it. Subject and issuer are
@@ -60,7 +65,8 @@ struct CommitOutcome {
 //   3. admit (pipeline/admit.h) against the stored account, if any;
 //   4. the account created with the default permissions, or updated per the attribute policy;
 //   5. the audit row (event "login", decision accepted, detail: action, attribute diff, email
-//      change, permissions granted, rules explanation).
+//      change, permissions granted, rules explanation);
+//   6. with login.handoff, the hand-off code (pipeline/handoff.h), naming that audit row.
 // When committed the outcome is accepted, and never otherwise. A refusal by step 3 commits the
 // replay entry (the assertion is spent) and a refused audit row, with no account change. Any
 // other failure (a bad request, a replay, storage) rolls everything back and the refusal is

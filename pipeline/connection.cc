@@ -287,11 +287,34 @@ Status ReadSp(const Reader& r, const json& doc, const std::string& dir, Connecti
   return Status::Ok();
 }
 
+// $.product: where the product takes over after an accepted login. The callback URL is an
+// absolute http(s) URL with a host and without a fragment (the code is appended as a query).
+Status ReadProduct(const Reader& r, const json& doc, ConnectionConfig* c) {
+  if (!doc.contains("product")) return Status::Ok();
+  const json& p = doc["product"];
+  if (Status st = r.OnlyKnown(p, "$.product", {"callback_url"}); !st.ok()) return st;
+  std::string url;
+  if (Status st = r.String(p, "$.product", "callback_url", &url, true); !st.ok()) return st;
+  const std::size_t host = url.find("://") + 3;
+  const bool has_host =
+      WellFormedUrl(url) && host < url.size() && url.find_first_of("/?#", host) != host;
+  bool control = false;
+  for (unsigned char ch : url) control = control || ch < 0x20 || ch == 0x7f || ch == '\\';
+  if (!has_host || control) {
+    return r.Fail("$.product.callback_url", "is not an absolute http(s) URL");
+  }
+  if (url.find('#') != std::string::npos) {
+    return r.Fail("$.product.callback_url", "must not have a fragment (#...)");
+  }
+  c->product_callback_url = std::move(url);
+  return Status::Ok();
+}
+
 Result<ConnectionConfig> ParseConfig(const json& doc, const Reader& r, const std::string& dir) {
   ConnectionConfig c;
   if (Status st = r.OnlyKnown(doc, "$",
                               {"name", "profile", "sp", "idp", "security", "rules_file", "rules",
-                               "provisioning", "relay_state_allow_list"});
+                               "provisioning", "relay_state_allow_list", "product"});
       !st.ok()) {
     return st;
   }
@@ -319,6 +342,7 @@ Result<ConnectionConfig> ParseConfig(const json& doc, const Reader& r, const std
       !st.ok()) {
     return st;
   }
+  if (Status st = ReadProduct(r, doc, &c); !st.ok()) return st;
   return c;
 }
 
@@ -419,6 +443,7 @@ std::string ToStoredJson(const ConnectionConfig& c) {
         {"default_attribute_policy", AttributePolicyName(c.attribute_policies.default_policy)}}},
       {"relay_state_allow_list", c.relay_state_allow_list}};
   if (c.rules_json) doc["rules"] = json::parse(*c.rules_json, nullptr, false);
+  if (!c.product_callback_url.empty()) doc["product"] = {{"callback_url", c.product_callback_url}};
   return doc.dump();
 }
 

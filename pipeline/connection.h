@@ -67,6 +67,9 @@ struct ConnectionConfig {
   AttributePolicies attribute_policies;
   // Where RelayState may send the browser after sign-on (serve); exact URLs or prefixes.
   std::vector<std::string> relay_state_allow_list;
+  // product.callback_url: where an accepted ACS login is handed to the product with a one-use
+  // code (DESIGN.md "Handing the login to the product"); "" = no hand-off, the result page.
+  std::string product_callback_url;
 };
 
 // Reads a connection file as users write it, resolves its relative paths against the file's

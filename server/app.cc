@@ -185,6 +185,8 @@ HttpResponse App::Handle(const HttpRequest& request) {
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
       r.body = metrics_.Render();
     }
+  } else if (request.path == "/api/v1/logins/redeem") {
+    r = Redeem(request);
   } else if (request.path == "/admin" || request.path == "/api/users" ||
              request.path == "/api/audit") {
     r = Admin(request, request.path);

@@ -43,6 +43,8 @@ struct HttpResponse {
 struct AppOptions {
   std::string db_path;
   std::optional<std::string> admin_token;  // nullopt: the admin routes do not exist (404)
+  // The product backends' bearer token for POST /api/v1/logins/redeem; nullopt: 404.
+  std::optional<std::string> api_token;
   const Clock* clock = nullptr;            // nullptr: the system clock
   std::chrono::seconds request_lifetime = std::chrono::minutes(10);
   // Bodies above this are refused (413 input.body_too_large) even if the HTTP layer passed them
@@ -92,6 +94,7 @@ class App {
   HttpResponse Login(const HttpRequest& request, const std::string& name);
   HttpResponse Acs(const HttpRequest& request, const std::string& name);
   HttpResponse Admin(const HttpRequest& request, const std::string& route);
+  HttpResponse Redeem(const HttpRequest& request);
 
   AppOptions options_;
   Metrics metrics_;

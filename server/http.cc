@@ -203,6 +203,7 @@ Status Serve(const ServeOptions& options) {
   AppOptions app_options;
   app_options.db_path = options.db_path;
   app_options.admin_token = options.admin_token;
+  app_options.api_token = options.api_token;
   app_options.max_body_bytes = options.max_body_bytes;
   App app(app_options);
   sigset_t set;

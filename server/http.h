@@ -17,6 +17,7 @@ struct ServeOptions {
   int port = 8080;  // 0: any free port (the "listening on" line says which)
   std::string public_url;
   std::optional<std::string> admin_token;
+  std::optional<std::string> api_token;  // POST /api/v1/logins/redeem (404 without)
   std::size_t max_body_bytes = 2 * 1024 * 1024;
   int read_timeout_s = 10;
   int write_timeout_s = 10;

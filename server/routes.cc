@@ -5,6 +5,7 @@
 
 #include "base/civil_time.h"
 #include "pipeline/acs.h"
+#include "pipeline/handoff.h"
 #include "pipeline/login_start.h"
 #include "server/app.h"
 #include "server/cookies.h"
@@ -35,6 +36,33 @@ bool IsForm(const std::string& content_type) {
   }
   return content_type.size() == kForm.size() || content_type[kForm.size()] == ';' ||
          content_type[kForm.size()] == ' ';
+}
+
+// application/json, parameters (";charset=utf-8") allowed, case-insensitive.
+bool IsJson(const std::string& content_type) {
+  constexpr std::string_view kJson = "application/json";
+  if (content_type.size() < kJson.size()) return false;
+  for (std::size_t i = 0; i < kJson.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(content_type[i])) != kJson[i]) return false;
+  }
+  return content_type.size() == kJson.size() || content_type[kJson.size()] == ';' ||
+         content_type[kJson.size()] == ' ';
+}
+
+// "Authorization: Bearer T" with T equal to `expected` (compared in constant time).
+bool BearerMatches(const std::string& authorization, const std::string& expected) {
+  constexpr std::string_view kBearer = "Bearer ";
+  return authorization.compare(0, kBearer.size(), kBearer) == 0 &&
+         TokenMatches(authorization.substr(kBearer.size()), expected);
+}
+
+// {"code": "CODE"}: the code, or nullopt when the body is not that shape.
+std::optional<std::string> RedeemCode(const std::string& body) {
+  const nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("code") || !j["code"].is_string()) return std::nullopt;
+  std::string code = j["code"].get<std::string>();
+  if (code.empty()) return std::nullopt;
+  return code;
 }
 
 std::optional<std::string> Field(const std::map<std::string, std::string>& f, const char* name) {
@@ -141,10 +169,50 @@ HttpResponse App::Acs(const HttpRequest& request, const std::string& name) {
     r.headers["Set-Cookie"] =
         ClearBindingCookie((*c)->config(), *out.decision.login->in_response_to);
   }
-  if (!json && !out.redirect.empty()) {
+  if (!out.redirect.empty() && (!json || out.handoff)) {
     r.status = 303;
     r.headers["Location"] = out.redirect;
   }
+  return r;
+}
+
+// DESIGN.md "Handing the login to the product": the product's backend redeems a hand-off code.
+HttpResponse App::Redeem(const HttpRequest& request) {
+  if (!options_.api_token) return ErrorResponse(404, errors::kInputNotFound, true);
+  if (request.method != "POST") {
+    HttpResponse r = ErrorResponse(405, errors::kInputMethodNotAllowed, true);
+    r.headers["Allow"] = "POST";
+    return r;
+  }
+  if (!BearerMatches(request.authorization, *options_.api_token)) {
+    HttpResponse r = ErrorResponse(401, errors::kInputUnauthorized, true);
+    r.headers["WWW-Authenticate"] = "Bearer realm=\"claimgate api\"";
+    return r;
+  }
+  if (!IsJson(request.content_type)) {
+    return ErrorResponse(400, errors::kInputBadRequest, true);
+  }
+  std::optional<std::string> code = RedeemCode(request.body);
+  if (!code) return ErrorResponse(400, errors::kInputBadRequest, true);
+  Result<std::unique_ptr<storage::Db>> acquired = AcquireDb();
+  if (!acquired.ok()) return Failure(acquired.status(), true);
+  DbLease db(this, *std::move(acquired));
+  pipeline::RedeemOutcome out =
+      pipeline::RedeemHandoffCode(*db, *code, request.client_addr, Now(), &write_mu_);
+  HttpResponse r;
+  if (out.status.ok()) {
+    r.status = 200;
+    r.content_type = "application/json";
+    r.body = out.body + "\n";
+  } else if (out.status.Is(errors::kHandoffUnknownCode) ||
+             out.status.Is(errors::kHandoffCodeUsed) ||
+             out.status.Is(errors::kHandoffCodeExpired)) {
+    r = ErrorResponse(400, *out.status.error_code(), true);
+    r.detail = out.status.message();
+  } else {
+    r = Failure(out.status, true);
+  }
+  if (out.audit_id != 0) r.headers["X-Claimgate-Audit-Id"] = std::to_string(out.audit_id);
   return r;
 }
 

@@ -1,4 +1,5 @@
-// Schema v2 (DESIGN.md "Storage"): v1 plus the browser binding of pending requests. Times are ISO-8601 UTC text with microseconds
+// Schema v3 (DESIGN.md "Storage"): v1 plus the browser binding of pending requests (v2) and
+// the hand-off codes (v3). Times are ISO-8601 UTC text with microseconds
 // ("2026-11-23T20:27:07.000000Z", fixed width, so text order is time order), except expiry
 // columns, which are integer microseconds since the Unix epoch for cheap comparisons.
 #include "storage/schema.h"
@@ -81,9 +82,24 @@ ALTER TABLE pending_requests ADD COLUMN browser_binding TEXT
   CHECK (browser_binding IS NULL OR length(browser_binding) = 64);
 )sql";
 
+// Version 3 (DESIGN.md "Handing the login to the product"): one-use hand-off codes. Only the
+// code's SHA-256 (hex) is kept; payload is the redeem answer; used_at is NULL until redeemed.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE handoff_codes (
+  code_hash  TEXT PRIMARY KEY NOT NULL CHECK (length(code_hash) = 64),
+  connection TEXT NOT NULL REFERENCES connections(name) ON DELETE CASCADE ON UPDATE CASCADE,
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  audit_id   INTEGER NOT NULL,
+  payload    TEXT NOT NULL CHECK (json_valid(payload) AND json_type(payload) = 'object'),
+  expires_at INTEGER NOT NULL,
+  used_at    INTEGER
+) WITHOUT ROWID;
+CREATE INDEX handoff_codes_by_expiry ON handoff_codes(expires_at);
+)sql";
+
 // Steps indexed by the version they produce: kMigrations[0] turns 0 into 1. Never edit a
 // shipped step; add one.
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 Status TooNew(int found) {

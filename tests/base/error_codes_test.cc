@@ -32,7 +32,7 @@ BOOST_AUTO_TEST_CASE(codes_are_well_formed_unique_and_prefixed) {
   const std::set<std::string> prefixes = {
       "input",     "xml",      "saml",      "signature",      "issuer", "destination", "audience",
       "recipient", "subject",  "time",      "in_response_to", "replay", "rules",       "provisioning",
-      "storage"};
+      "storage",   "handoff"};
   std::set<std::string> seen;
   for (std::size_t i = 0; i < n; ++i) {
     const std::string id = all[i]->id;

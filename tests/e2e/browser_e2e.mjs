@@ -11,7 +11,11 @@
 //   5. a user outside the connection's enforced domains is refused: 403, the code on the page, a
 //      fourth (red) audit row, nobody provisioned;
 //   6. login CSRF: an IdP answer obtained in the attacker's browser and auto-posted from the
-//      victim's is refused (the request is bound to the browser that started it by a cookie).
+//      victim's is refused (the request is bound to the browser that started it by a cookie);
+//   7. the hand-off: the connection gets a product.callback_url, a tiny product backend (a Node
+//      http server started by this test) receives the browser with a one-use code, redeems it
+//      over the back channel with the API token and shows the signed-in worker on its own page;
+//      reloading the callback (a second redeem) shows the refusal handoff.code_used.
 // Each step also reads claimgate's own state through the CLI (users show, audit verify), so a page
 // that merely looks right cannot pass. The test starts and stops its own servers and checks that
 // none is left running.
@@ -24,6 +28,7 @@
 //   --keep      keep the temporary directory (configs, logs, database) even on success
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -98,10 +103,11 @@ class Claimgate {
     }
   }
 
-  async serve(port, tokenFile) {
+  async serve(port, tokenFile, apiTokenFile) {
     this.base = `http://127.0.0.1:${port}`;
     this.proc = spawn(this.bin, ['--db', this.db, 'serve', '--listen', `127.0.0.1:${port}`,
-      '--public-url', this.base, '--admin-token-file', tokenFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--public-url', this.base, '--admin-token-file', tokenFile, '--api-token-file', apiTokenFile],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
     for (const s of [this.proc.stdout, this.proc.stderr]) s.on('data', (b) => { this.output += b; });
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
     const deadline = Date.now() + 15000;
@@ -185,12 +191,15 @@ async function startSp(t) {
   writeFileSync(idp.spMetadataFile, spMetadata);
   const token = randomBytes(24).toString('hex');
   writeFileSync(path.join(dir, 'admin-token'), token + '\n', { mode: 0o600 });
-  await sp.serve(spPort, path.join(dir, 'admin-token'));
+  // The product backends' token for the hand-off redeem (step 7).
+  const apiToken = randomBytes(24).toString('hex');
+  writeFileSync(path.join(dir, 'api-token'), apiToken + '\n', { mode: 0o600 });
+  await sp.serve(spPort, path.join(dir, 'admin-token'), path.join(dir, 'api-token'));
   const served = await (await fetch(`${spBase}/saml/${CONNECTION}/metadata`)).text();
   check(served === spMetadata, 'GET /saml/acme/metadata serves what `claimgate sp-metadata` prints');
   check(spMetadata.includes('AuthnRequestsSigned="true"') && spMetadata.includes('<md:KeyDescriptor use="signing">'),
     'the SP metadata announces signed AuthnRequests with the SP certificate');
-  Object.assign(t, { spBase, connection, token });
+  Object.assign(t, { spBase, connection, token, apiToken });
 }
 
 // The signed redirect, checked by the IdP: an altered or missing signature is refused there.
@@ -445,10 +454,104 @@ async function loginCsrf(t) {
   check(verify.ok === true && verify.rows === 6, '`claimgate audit verify`: six rows, chain intact', JSON.stringify(verify));
 }
 
+// --- a product behind claimgate (step 7) ---------------------------------------------------------
+
+const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+// What a product's own backend does with the hand-off: GET /sso/callback?claimgate_code=CODE
+// redeems the code at claimgate over the back channel (POST /api/v1/logins/redeem with the API
+// token) and signs the worker in on its own page, or shows the refusal's code.
+async function startProduct(spBase, apiToken) {
+  const redeems = [];
+  const server = createHttpServer(async (req, res) => {
+    const url = new URL(req.url, 'http://product.invalid');
+    if (url.pathname !== '/sso/callback') {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const r = await fetch(`${spBase}/api/v1/logins/redeem`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${apiToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ code: url.searchParams.get('claimgate_code') || '' }),
+    });
+    const answer = await r.json();
+    redeems.push({ status: r.status, answer });
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    if (r.status === 200) {
+      const w = answer.worker;
+      res.writeHead(200).end(`<!doctype html><title>Flex</title><h1>Welcome, ${escapeHtml(w.full_name)}</h1>`
+        + `<p id="roles">Roles: ${escapeHtml((w.roles || []).join(', '))}</p>`
+        + `<p id="permissions">Permissions: ${escapeHtml(answer.permissions.join(', '))}</p>`
+        + `<p id="relay">Back to: ${escapeHtml(url.searchParams.get('relay_state') || '-')}</p>`);
+    } else {
+      res.writeHead(403).end(`<!doctype html><title>Flex</title><h1>Sign-in failed</h1>`
+        + `<p id="error">${escapeHtml(answer.error?.code)}</p>`);
+    }
+  });
+  const port = await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
+  return { server, redeems, base: `http://127.0.0.1:${port}` };
+}
+
+// 7. The hand-off: the connection now names the product's callback; a sign-in ends on the
+// product's page with the worker, and the code works once.
+async function productHandoff(t) {
+  const { dir, idp, sp, spBase, ada, browser, connection, apiToken, token } = t;
+  console.log('# 7. the hand-off to the product');
+  t.product = await startProduct(spBase, apiToken);
+  const callback = `${t.product.base}/sso/callback`;
+  const withProduct = { ...connection, product: { callback_url: callback } };
+  writeFileSync(path.join(dir, 'connection-product.json'), JSON.stringify(withProduct, null, 2));
+  sp.cli(['connection', 'update', path.join(dir, 'connection-product.json')]);
+  const shown = JSON.parse(sp.cli(['connection', 'show', CONNECTION]));
+  check(JSON.stringify(shown).includes(callback), 'the stored connection keeps product.callback_url', JSON.stringify(shown).slice(0, 200));
+  idp.setUsers({ ada });
+  const context4 = await browser.newContext();
+  const page4 = await context4.newPage();
+  await page4.goto(`${spBase}/saml/${CONNECTION}/login?relay_state=${encodeURIComponent(`${spBase}/healthz`)}`);
+  await page4.fill('input[name="username"]', 'ada');
+  await page4.fill('input[name="password"]', ada.password);
+  await Promise.all([
+    page4.waitForURL((u) => String(u).startsWith(`${callback}?`), { timeout: 20000 }),
+    page4.click('button[type="submit"], input[type="submit"], #submit_button'),
+  ]);
+  const landed = new URL(page4.url());
+  check(/^[A-Za-z0-9_-]{43}$/.test(landed.searchParams.get('claimgate_code') || ''),
+    'the accepted sign-in lands on the product callback with a 256-bit code', page4.url());
+  check(landed.searchParams.get('relay_state') === `${spBase}/healthz`, 'the allow-listed RelayState comes along', page4.url());
+  check((await page4.textContent('h1')) === 'Welcome, Ada King, Countess of Lovelace',
+    "the product's page shows the signed-in worker's name", await page4.textContent('body'));
+  check((await page4.textContent('#roles')) === 'Roles: admin, agent', "and the worker's roles", await page4.textContent('body'));
+  check((await page4.textContent('#permissions')) === 'Permissions: agent', 'and the permissions', await page4.textContent('body'));
+  const first = t.product.redeems[0];
+  check(t.product.redeems.length === 1 && first.status === 200 && first.answer.connection === CONNECTION
+    && first.answer.subject === 'Ada@Acme.example' && first.answer.email === 'ada@acme.example',
+    'the product redeemed the code once over the back channel', JSON.stringify(t.product.redeems).slice(0, 400));
+  await page4.reload();
+  check((await page4.textContent('h1')) === 'Sign-in failed' && (await page4.textContent('#error')) === 'handoff.code_used',
+    'reloading the callback (a second redeem) shows the refusal handoff.code_used', await page4.textContent('body'));
+  await context4.close();
+  const denied = await fetch(`${spBase}/api/v1/logins/redeem`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: landed.searchParams.get('claimgate_code') }),
+  });
+  check(denied.status === 401, 'a redeem without the API token is refused (401)', String(denied.status));
+  const rows = await (await fetch(`${spBase}/api/audit?event=login.redeem&connection=${CONNECTION}`,
+    { headers: { Authorization: `Bearer ${token}` } })).json();
+  check(rows.length === 2 && rows[0].decision === 'accepted' && rows[1].error_code === 'handoff.code_used'
+    && rows.every((r) => r.subject === 'Ada@Acme.example'),
+  'the audit trail has both redeems of ada (accepted, then handoff.code_used)', JSON.stringify(rows).slice(0, 400));
+  const login = (await (await fetch(`${spBase}/api/audit?event=login&connection=${CONNECTION}`,
+    { headers: { Authorization: `Bearer ${token}` } })).json()).at(-1);
+  check(first.answer.audit_id === login.id && login.decision === 'accepted', "the redeem's audit_id is the login's audit row",
+    `${first.answer.audit_id} vs ${login.id}`);
+  const verify = JSON.parse(sp.cli(['audit', 'verify', '--json']));
+  check(verify.ok === true, '`claimgate audit verify`: the chain holds with the redeem rows', JSON.stringify(verify));
+}
+
 // Stops everything the test started and checks that nothing is left; keeps the files on failure.
 async function tearDown(t, ok, keep) {
   const { dir, out, idp, sp, browser } = t;
   if (browser) await browser.close();
+  if (t.product) await new Promise((resolve) => t.product.server.close(resolve));
   const how = await sp.stop();
   await idp.stop();
   if (!ok) {
@@ -494,7 +597,7 @@ async function main() {
   let ok = false;
   try {
     for (const step of [startIdp, startSp, signedRequests, openBrowser, spInitiated, idpInitiated,
-      attributeChange, adminView, refusal, loginCsrf]) {
+      attributeChange, adminView, refusal, loginCsrf, productHandoff]) {
       await step(t);
     }
     ok = true;

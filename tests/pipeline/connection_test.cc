@@ -150,4 +150,34 @@ BOOST_AUTO_TEST_CASE(every_problem_names_its_json_path) {
                 "$.sp.acs_url");
 }
 
+// DESIGN.md "Handing the login to the product": product.callback_url is typed, checked, stored.
+BOOST_AUTO_TEST_CASE(product_callback_url_is_checked_and_kept) {
+  cg::Result<cg::pipeline::ConnectionConfig> none = ReadJson(Base(""));
+  BOOST_REQUIRE(none.ok());
+  BOOST_TEST(none->product_callback_url.empty());
+  BOOST_TEST(cg::pipeline::ToStoredJson(*none).find("product") == std::string::npos);
+  cg::Result<cg::pipeline::ConnectionConfig> c = ReadJson(
+      Base(R"(, "product": {"callback_url": "https://flex.acme.example/sso/callback?t=1"})"));
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c->product_callback_url == "https://flex.acme.example/sso/callback?t=1");
+  cg::Result<cg::pipeline::ConnectionConfig> back =
+      cg::pipeline::FromStoredJson(cg::pipeline::ToStoredJson(*c), "acme");
+  BOOST_REQUIRE(back.ok());
+  BOOST_TEST(back->product_callback_url == "https://flex.acme.example/sso/callback?t=1");
+  BOOST_TEST(ReadJson(Base(R"(, "product": {"callback_url": "http://127.0.0.1:9/cb"})")).ok());
+  ExpectProblem(Base(R"(, "product": {"callback_url": "https://p.example/cb", "secret": 1})"),
+                "$.product.secret: is not a known setting");
+  ExpectProblem(Base(R"(, "product": {})"), "$.product.callback_url: is required");
+  ExpectProblem(Base(R"(, "product": [])"), "$.product: must be an object");
+  ExpectProblem(Base(R"(, "product": {"callback_url": 7})"), "$.product.callback_url: must be");
+  for (const char* bad :
+       {"/sso/callback", "ftp://p.example/cb", "https:///cb", "https://?x", "javascript:alert(1)",
+        "https://p.example/c b", "https://p.example/\\\\x"}) {
+    ExpectProblem(Base(std::string(R"(, "product": {"callback_url": ")") + bad + R"("})"),
+                  "$.product.callback_url: is not an absolute http(s) URL");
+  }
+  ExpectProblem(Base(R"(, "product": {"callback_url": "https://p.example/cb#frag"})"),
+                "$.product.callback_url: must not have a fragment");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
