@@ -72,6 +72,11 @@ Status Verdict(const std::optional<storage::HandoffCode>& code, TimePoint now) {
     return Status::Error(errors::kHandoffCodeExpired,
                          "the hand-off code expired at " + FormatDateTime(code->expires_at));
   }
+  // An operator who disables the account between the login and the redeem wins.
+  if (!code->user_active) {
+    return Status::Error(errors::kProvisioningUserDisabled,
+                         "the account was disabled after the login: the code is not honoured");
+  }
   return Status::Ok();
 }
 

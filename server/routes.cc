@@ -209,6 +209,9 @@ HttpResponse App::Redeem(const HttpRequest& request) {
              out.status.Is(errors::kHandoffCodeExpired)) {
     r = ErrorResponse(400, *out.status.error_code(), true);
     r.detail = out.status.message();
+  } else if (out.status.Is(errors::kProvisioningUserDisabled)) {  // disabled since the login
+    r = ErrorResponse(403, *out.status.error_code(), true);
+    r.detail = out.status.message();
   } else {
     r = Failure(out.status, true);
   }

@@ -3,6 +3,7 @@
 #include "base/civil_time.h"
 #include "crypto/hash.h"
 #include "storage/sqlite.h"
+#include "storage/users.h"
 
 namespace claimgate::storage {
 
@@ -29,8 +30,8 @@ Status InsertHandoffCode(Txn& txn, std::string_view code, const NewHandoffCode& 
 
 Result<std::optional<HandoffCode>> FindHandoffCode(Txn& txn, std::string_view code) {
   Result<Query> q = txn.db().Prepare(
-      "SELECT connection, user_id, audit_id, payload, expires_at, used_at FROM handoff_codes "
-      "WHERE code_hash = ?1");
+      "SELECT h.connection, h.user_id, h.audit_id, h.payload, h.expires_at, h.used_at, "
+      "u.status FROM handoff_codes h JOIN users u ON u.id = h.user_id WHERE h.code_hash = ?1");
   if (!q.ok()) return q.status();
   Result<bool> row = q->Bind(1, crypto::Sha256Hex(code)).Step();
   if (!row.ok()) return row.status();
@@ -42,6 +43,7 @@ Result<std::optional<HandoffCode>> FindHandoffCode(Txn& txn, std::string_view co
   c.payload = q->Text(3);
   c.expires_at = FromMicros(q->Int(4));
   if (!q->IsNull(5)) c.used_at = FromMicros(q->Int(5));
+  c.user_active = q->Text(6) == UserStatusName(UserStatus::kActive);
   return std::optional<HandoffCode>(std::move(c));
 }
 

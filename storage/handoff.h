@@ -34,6 +34,7 @@ struct HandoffCode {
   std::string payload;
   TimePoint expires_at{};
   std::optional<TimePoint> used_at;  // set once redeemed
+  bool user_active = true;           // the account's status now, not at the login
 };
 
 // Stores SHA-256(`code`) with `row`, inside the login's transaction. storage.invalid_argument

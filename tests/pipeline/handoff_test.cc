@@ -12,6 +12,7 @@
 #include "crypto/hash.h"
 #include "pipeline/commit.h"
 #include "storage/audit.h"
+#include "storage/users.h"
 #include "tests/storage/test_util.h"
 
 namespace claimgate::pipeline {
@@ -156,6 +157,23 @@ BOOST_AUTO_TEST_CASE(expires_after_sixty_seconds) {
   Issue(db, in_time, kT);
   BOOST_TEST(
       RedeemHandoffCode(db, in_time.handoff->code, "", kT + std::chrono::seconds(59)).status.ok());
+}
+
+BOOST_AUTO_TEST_CASE(a_user_disabled_before_the_redeem_is_refused) {
+  TempDir dir;
+  Db db = OpenDb(dir);
+  const MappedLogin login = Login("ada", "_d1");
+  Issue(db, login, kT);
+  {
+    Result<Txn> txn = Txn::BeginImmediate(db);
+    BOOST_REQUIRE(txn.ok());
+    BOOST_REQUIRE(SetUserStatus(*txn, Config().name, "ada", UserStatus::kDisabled, kT).ok());
+    BOOST_REQUIRE(txn->Commit().ok());
+  }
+  RedeemOutcome r = RedeemHandoffCode(db, login.handoff->code, "", kT + std::chrono::seconds(5));
+  BOOST_TEST(r.status.code() == "provisioning.user_disabled");
+  BOOST_TEST(r.body.empty());
+  BOOST_TEST(LastAudit(db).record.error_code == "provisioning.user_disabled");
 }
 
 BOOST_AUTO_TEST_CASE(unknown_codes_are_refused_and_audited) {
