@@ -46,7 +46,7 @@ def write_console_connection(tmp):
 class Server:
     """`claimgate serve` on 127.0.0.1 (any free port) over a fresh database in a temp folder."""
 
-    def __init__(self, binary, connections=("flex",), extra_files=(), threads=8):
+    def __init__(self, binary, connections=("flex",), extra_files=(), threads=8, extra_args=()):
         self.bin = binary
         self.tmp = tempfile.mkdtemp(prefix="cg-serve-")
         self.db = os.path.join(self.tmp, "claimgate.db")
@@ -60,7 +60,7 @@ class Server:
         self.log = open(os.path.join(self.tmp, "serve.log"), "w+")
         self.proc = subprocess.Popen(
             [binary, "--db", self.db, "serve", "--listen", "127.0.0.1:0", "--threads",
-             str(threads), "--admin-token-file", token_file, "--log-json"],
+             str(threads), "--admin-token-file", token_file, "--log-json"] + list(extra_args),
             stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.proc.stdout.readline()
         if "listening on http://" not in line:
