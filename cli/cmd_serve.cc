@@ -1,5 +1,6 @@
 // claimgate serve / sp-metadata / login-url: the HTTP front (server/) and the two commands that
 // print what it would send (SP metadata, an SP-initiated sign-on URL).
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -25,6 +26,10 @@ struct ServeArgs {
   std::string api_token_file;
   std::size_t threads = 8;
   std::size_t max_queued = 64;
+  int header_timeout_s = 10;
+  int request_timeout_s = 30;
+  std::size_t max_connections = 512;
+  std::size_t max_header_bytes = 16 * 1024;
   bool log_json = false;
   std::string connection;
   std::string relay_state;
@@ -101,6 +106,10 @@ int Serve(const CliContext& ctx, const ServeArgs& a) {
   o.public_url = a.public_url;
   o.threads = a.threads == 0 ? 1 : a.threads;
   o.max_queued = a.max_queued == 0 ? 1 : a.max_queued;
+  o.header_timeout_s = a.header_timeout_s;
+  o.request_timeout_s = std::max(a.request_timeout_s, a.header_timeout_s);
+  o.max_connections = a.max_connections;
+  o.max_header_bytes = a.max_header_bytes;
   o.log_json = a.log_json;
   Status s = server::Serve(o);
   if (!s.ok()) {
@@ -157,8 +166,27 @@ void AddServeCommands(CLI::App& app, CliContext& ctx) {
                     "present to POST /api/v1/logins/redeem; without it that route is 404");
   serve->add_option("--threads", a->threads, "Worker threads (default 8)");
   serve->add_option("--max-queued", a->max_queued,
-                    "Accepted connections that may wait for a worker (default 64); beyond that "
-                    "new connections wait in the kernel's listen backlog");
+                    "Complete requests that may wait for a worker (default 64); beyond that "
+                    "they wait, unread further, with their connection");
+  serve
+      ->add_option("--header-timeout", a->header_timeout_s,
+                   "Seconds a request's head may take from its first byte (a new connection: "
+                   "from the accept); 408 input.request_timeout after (default 10)")
+      ->check(CLI::Range(1, 3600));
+  serve
+      ->add_option("--request-timeout", a->request_timeout_s,
+                   "Seconds a whole request, head and body, may take (default 30)")
+      ->check(CLI::Range(1, 3600));
+  serve
+      ->add_option("--max-connections", a->max_connections,
+                   "Open connections (default 512); a new one beyond that closes the longest "
+                   "idle keep-alive connection, else the oldest one still sending its request")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  serve
+      ->add_option("--max-header-bytes", a->max_header_bytes,
+                   "Bytes of header lines in a request (default 16384; also at most 100 lines "
+                   "and 8 KiB per line); 431 input.headers_too_large beyond")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 20));
   serve->add_flag("--log-json", a->log_json, "One JSON object per log line");
   serve->callback([&ctx, a] { ctx.exit_code = Serve(ctx, *a); });
 

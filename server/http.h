@@ -1,7 +1,9 @@
 #pragma once
 
 // `claimgate serve`: App behind cpp-httplib, with the limits, security headers, request log and
-// signal handling. The only file that includes httplib.h.
+// signal handling. The only file that includes httplib.h. Connections are held by a
+// ConnectionGate (connection_gate.h) until their whole request is in memory; httplib parses and
+// routes it on a worker, reading from that memory, and writes the answer to the socket.
 
 #include <cstddef>
 #include <optional>
@@ -19,10 +21,20 @@ struct ServeOptions {
   std::optional<std::string> admin_token;
   std::optional<std::string> api_token;  // POST /api/v1/logins/redeem (404 without)
   std::size_t max_body_bytes = 2 * 1024 * 1024;
-  int read_timeout_s = 10;
-  int write_timeout_s = 10;
+  // A request's head must arrive within header_timeout_s of its first byte (of the accept, for a
+  // new connection), its body within request_timeout_s; else 408 input.request_timeout.
+  int header_timeout_s = 10;
+  int request_timeout_s = 30;
+  int keep_alive_timeout_s = 5;
+  int write_timeout_s = 10;  // a whole response, from its first byte
+  // Header lines after the request line: bytes and count (431 input.headers_too_large beyond).
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_header_count = 100;
+  // Open connections; a new one beyond evicts an idle or still-sending one. Lowered to fit the
+  // open-file limit.
+  std::size_t max_connections = 512;
   std::size_t threads = 8;
-  // Accepted connections that may wait for a worker; beyond that the accept loop waits.
+  // Complete requests that may wait for a worker; beyond that the gate holds them.
   std::size_t max_queued = 64;
   bool log_json = false;
 };

@@ -27,6 +27,15 @@ void WorkPool::Enqueue(std::function<void()> task) {
   has_work_.notify_one();
 }
 
+bool WorkPool::TryEnqueue(std::function<void()>&& task) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stopping_ || queue_.size() >= max_queued_) return false;
+  queue_.push_back(std::move(task));
+  high_water_ = std::max(high_water_, queue_.size());
+  has_work_.notify_one();
+  return true;
+}
+
 void WorkPool::Shutdown() {
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -1,10 +1,9 @@
 #pragma once
 
 // A fixed set of worker threads with a bounded queue. cpp-httplib's own ThreadPool (0.11) queues
-// accepted connections without limit, so a flood of connections grows memory without bound;
-// here at most `max_queued` connections wait for a worker, and beyond that Enqueue blocks the
-// accept loop, so the kernel's listen backlog (and then the clients' connect timeouts) absorb the
-// excess. http.cc adapts this to httplib::TaskQueue; nothing here knows about HTTP.
+// without limit; here at most `max_queued` tasks wait for a worker: beyond that Enqueue blocks
+// and TryEnqueue refuses. serve's connection gate (connection_gate.h) queues complete requests
+// with TryEnqueue and keeps the rest itself; nothing here knows about HTTP.
 
 #include <condition_variable>
 #include <cstddef>
@@ -26,6 +25,9 @@ class WorkPool {
   // Queues `task`; blocks while `max_queued` tasks are already waiting. After Shutdown() the task
   // is run on the caller's thread (nothing is dropped: a dropped httplib task leaks its socket).
   void Enqueue(std::function<void()> task);
+  // Queues `task` unless `max_queued` tasks are already waiting or the pool is stopping; never
+  // blocks. On false `task` is left as it was.
+  bool TryEnqueue(std::function<void()>&& task);
   // Runs every queued task, then joins the workers. Idempotent.
   void Shutdown();
 

@@ -1,10 +1,11 @@
-// WorkPool: every task runs, the queue never holds more than its bound (Enqueue blocks instead),
-// and Shutdown drains what was queued.
+// WorkPool: every task runs, the queue never holds more than its bound (Enqueue blocks instead,
+// TryEnqueue refuses and leaves the task with its caller), and Shutdown drains what was queued.
 #include "server/work_pool.h"
 
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <functional>
 #include <future>
 #include <thread>
 
@@ -53,6 +54,31 @@ BOOST_AUTO_TEST_CASE(enqueue_waits_when_the_queue_is_full) {
   pool.Shutdown();
   BOOST_CHECK_EQUAL(done.load(), 4);
   BOOST_CHECK_EQUAL(pool.high_water(), 2u);
+}
+
+BOOST_AUTO_TEST_CASE(try_enqueue_refuses_when_full_and_keeps_the_task) {
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::atomic<bool> started{false};
+  std::atomic<int> done{0};
+  WorkPool pool(1, 1);
+  pool.Enqueue([&] {  // occupies the only worker until released
+    started = true;
+    gate.wait();
+  });
+  while (!started) std::this_thread::yield();
+  std::function<void()> first = [&] { done.fetch_add(1); };
+  std::function<void()> second = [&] { done.fetch_add(10); };
+  BOOST_CHECK(pool.TryEnqueue(std::move(first)));
+  BOOST_CHECK(!pool.TryEnqueue(std::move(second)));  // the queue holds its one task
+  BOOST_REQUIRE(second);                             // refused: still the caller's
+  release.set_value();
+  while (pool.queued() != 0) std::this_thread::yield();
+  BOOST_CHECK(pool.TryEnqueue(std::move(second)));
+  pool.Shutdown();
+  BOOST_CHECK_EQUAL(done.load(), 11);
+  std::function<void()> late = [] {};
+  BOOST_CHECK(!pool.TryEnqueue(std::move(late)));  // stopped: refused, never run inline
 }
 
 BOOST_AUTO_TEST_CASE(after_shutdown_tasks_run_on_the_caller) {
