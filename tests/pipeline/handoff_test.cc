@@ -165,9 +165,11 @@ BOOST_AUTO_TEST_CASE(a_user_disabled_before_the_redeem_is_refused) {
   const MappedLogin login = Login("ada", "_d1");
   Issue(db, login, kT);
   {
-    Result<Txn> txn = Txn::BeginImmediate(db);
+    Result<storage::Txn> txn = storage::Txn::BeginImmediate(db);
     BOOST_REQUIRE(txn.ok());
-    BOOST_REQUIRE(SetUserStatus(*txn, Config().name, "ada", UserStatus::kDisabled, kT).ok());
+    BOOST_REQUIRE(
+        storage::SetUserStatus(*txn, Config().name, "ada", storage::UserStatus::kDisabled, kT)
+            .ok());
     BOOST_REQUIRE(txn->Commit().ok());
   }
   RedeemOutcome r = RedeemHandoffCode(db, login.handoff->code, "", kT + std::chrono::seconds(5));
