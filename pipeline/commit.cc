@@ -19,6 +19,7 @@ storage::AuditRecord LoginRow(const std::string& connection, const std::string& 
                               const std::string& issuer, const std::string& assertion_id,
                               const std::string& client_addr, const Status& s, std::string detail) {
   storage::AuditRecord a;
+  a.actor = storage::kActorIdp;
   a.connection = connection;
   a.event = "login";
   a.decision = s.ok() ? "accepted" : "rejected";
@@ -126,8 +127,7 @@ Result<CommitOutcome> AdmitAndCommit(storage::Db& db, const ConnectionConfig& co
     Result<storage::AuditEntry> row = storage::AppendAudit(
         *txn,
         LoginRow(config.name, login.subject, login.issuer, login.assertion_id, login.client_addr,
-                 admitted, RefusalDetail(admitted, &explanation)),
-        now);
+                 admitted, RefusalDetail(admitted, &explanation)));
     if (!row.ok() || !txn->Commit().ok()) return admitted;
     return CommitOutcome{ProvisionAction::kNone, 0, row->id, std::move(admitted),
                          std::move(relay_state)};
@@ -139,8 +139,7 @@ Result<CommitOutcome> AdmitAndCommit(storage::Db& db, const ConnectionConfig& co
   Result<storage::AuditEntry> row = storage::AppendAudit(
       *txn,
       LoginRow(config.name, login.subject, login.issuer, login.assertion_id, login.client_addr,
-               Status::Ok(), LoginDetailJson(applied->detail)),
-      now);
+               Status::Ok(), LoginDetailJson(applied->detail)));
   if (!row.ok()) return row.status();
   if (Status s = txn->Commit(); !s.ok()) return s;
   return CommitOutcome{applied->action, applied->user_id, row->id, Status::Ok(),
@@ -164,15 +163,14 @@ const char* ProvisionActionName(ProvisionAction a) {
 }
 
 CommitOutcome RecordRefusal(storage::Db& db, const Refusal& r,
-                            const std::vector<rules::Explanation>* explanation, TimePoint now) {
+                            const std::vector<rules::Explanation>* explanation) {
   CommitOutcome out;
   Result<storage::Txn> txn = storage::Txn::BeginImmediate(db);
   if (txn.ok()) {
     Result<storage::AuditEntry> row = storage::AppendAudit(
         *txn,
         LoginRow(r.connection, r.subject, r.issuer, r.assertion_id, r.client_addr, r.status,
-                 RefusalDetail(r.status, explanation)),
-        now);
+                 RefusalDetail(r.status, explanation)));
     if (row.ok() && txn->Commit().ok()) out.audit_id = row->id;
   }
   out.status = r.status;
@@ -189,13 +187,13 @@ CommitOutcome CommitLogin(storage::Db& db, const ConnectionConfig& config, const
                          RefusalOf(config, login,
                                    Status::Error(errors::kProvisioningInvalidRequest,
                                                  std::string("the login has no ") + missing)),
-                         &explanation, now);
+                         &explanation);
   }
   // AdmitAndCommit's transaction has ended (committed or rolled back) when it returns, so the
   // refusal row can take a transaction of its own.
   Result<CommitOutcome> decided = AdmitAndCommit(db, config, login, explanation, now);
   if (decided.ok()) return *std::move(decided);
-  return RecordRefusal(db, RefusalOf(config, login, decided.status()), &explanation, now);
+  return RecordRefusal(db, RefusalOf(config, login, decided.status()), &explanation);
 }
 
 }  // namespace claimgate::pipeline

@@ -54,12 +54,15 @@ struct CommitOutcome {
   std::string relay_state;    // of the pending request answered, "" otherwise
 };
 
-// admit → commit for one login of `config`, at `now`, in ONE transaction:
+// admit → commit for one login of `config`, at `now`, in ONE transaction. `now` is the clock
+// validity windows are checked with (pending request expiry, replay entries, account times);
+// the audit row is dated by the wall clock at commit whatever `now` says (DESIGN.md "Audit
+// integrity": `process --now` cannot date the trail):
 //   1. the pending request the solicitation names is answered (AnswerPendingRequest);
 //   2. replay: expired entries pruned, then the assertion recorded (replay.detected);
 //   3. admit (pipeline/admit.h) against the stored account, if any;
 //   4. the account created with the default permissions, or updated per the attribute policy;
-//   5. the audit row (event "login", decision accepted, detail: action, attribute diff, email
+//   5. the audit row (event "login", actor "idp", decision accepted, detail: action, attribute diff, email
 //      change, permissions granted, rules explanation).
 // When committed the outcome is accepted, and never otherwise. A refusal by step 3 commits the
 // replay entry (the assertion is spent) and a refused audit row, with no account change. Any
@@ -70,8 +73,9 @@ CommitOutcome CommitLogin(storage::Db& db, const ConnectionConfig& config, const
                           const std::vector<rules::Explanation>& explanation, TimePoint now);
 
 // One refused audit row for a login refused before the commit stage, in a transaction of its
-// own; the outcome carries the refusal's status. `explanation` is the mapping's, when it ran.
+// own, dated by the wall clock; the outcome carries the refusal's status. `explanation` is the
+// mapping's, when it ran.
 CommitOutcome RecordRefusal(storage::Db& db, const Refusal& refusal,
-                            const std::vector<rules::Explanation>* explanation, TimePoint now);
+                            const std::vector<rules::Explanation>* explanation);
 
 }  // namespace claimgate::pipeline

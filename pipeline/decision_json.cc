@@ -104,6 +104,7 @@ Json AuditJson(const storage::AuditEntry& e) {
   if (detail.is_discarded()) detail = r.detail;
   return {{"id", e.id},
           {"time", e.time},
+          {"actor", r.actor},
           {"connection", r.connection},
           {"event", r.event},
           {"decision", r.decision},

@@ -1,4 +1,5 @@
-// Schema v2 (DESIGN.md "Storage"): v1 plus the browser binding of pending requests. Times are ISO-8601 UTC text with microseconds
+// Schema v3 (DESIGN.md "Storage"): v1, the browser binding of pending requests (v2), the audit
+// actor and hash format (v3). Times are ISO-8601 UTC text with microseconds
 // ("2026-11-23T20:27:07.000000Z", fixed width, so text order is time order), except expiry
 // columns, which are integer microseconds since the Unix epoch for cheap comparisons.
 #include "storage/schema.h"
@@ -81,9 +82,20 @@ ALTER TABLE pending_requests ADD COLUMN browser_binding TEXT
   CHECK (browser_binding IS NULL OR length(browser_binding) = 64);
 )sql";
 
+// Version 3 (DESIGN.md "Audit integrity"): every audit row names its actor, and says which
+// canonical encoding its hash covers (storage/audit.h). Rows already written keep their hash
+// (format 1, which does not cover the actor) and get the actor their event implies: "idp" for
+// logins, "unknown" for the rest; VerifyAudit checks exactly that for format 1 rows.
+// Self-contained: it touches only the audit table.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE audit ADD COLUMN actor TEXT NOT NULL DEFAULT 'unknown';
+ALTER TABLE audit ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+UPDATE audit SET actor = 'idp' WHERE event = 'login';
+)sql";
+
 // Steps indexed by the version they produce: kMigrations[0] turns 0 into 1. Never edit a
 // shipped step; add one.
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 Status TooNew(int found) {
