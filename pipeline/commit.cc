@@ -49,6 +49,7 @@ struct Applied {
   ProvisionAction action = ProvisionAction::kNone;
   std::int64_t user_id = 0;
   LoginDetail detail;
+  storage::AttributeValues stored;
 };
 
 // Creates or updates the account inside `txn`; admission has passed.
@@ -60,6 +61,7 @@ Result<Applied> ApplyLogin(storage::Txn& txn, const ConnectionConfig& config,
       ApplyAttributePolicy(user ? std::optional<AttributeValues>(user->attributes) : std::nullopt,
                            login.worker, config.attribute_policies);
   a.detail.attributes = update.diff;
+  a.stored = update.stored;
   if (!user) {
     const storage::NewUser n{config.name,
                              login.subject,
@@ -130,7 +132,7 @@ Result<CommitOutcome> AdmitAndCommit(storage::Db& db, const ConnectionConfig& co
                  admitted, RefusalDetail(admitted, &explanation)));
     if (!row.ok() || !txn->Commit().ok()) return admitted;
     return CommitOutcome{ProvisionAction::kNone, 0, row->id, std::move(admitted),
-                         std::move(relay_state)};
+                         std::move(relay_state), {}};
   }
   Result<Applied> applied = ApplyLogin(*txn, config, login, *user, now);
   if (!applied.ok()) return applied.status();
@@ -142,8 +144,9 @@ Result<CommitOutcome> AdmitAndCommit(storage::Db& db, const ConnectionConfig& co
                Status::Ok(), LoginDetailJson(applied->detail)));
   if (!row.ok()) return row.status();
   if (Status s = txn->Commit(); !s.ok()) return s;
-  return CommitOutcome{applied->action, applied->user_id, row->id, Status::Ok(),
-                       std::move(relay_state)};
+  return CommitOutcome{applied->action,         applied->user_id,
+                       row->id,                 Status::Ok(),
+                       std::move(relay_state), std::move(applied->stored)};
 }
 
 }  // namespace

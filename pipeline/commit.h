@@ -52,6 +52,9 @@ struct CommitOutcome {
   std::int64_t audit_id = 0;  // the audit row written (0 only if even that failed)
   Status status;              // ok = accepted
   std::string relay_state;    // of the pending request answered, "" otherwise
+  // The account's worker attributes as stored by this login (after the attribute policy: an
+  // on_create value the account had wins over the one just sent); empty when refused.
+  storage::AttributeValues stored;
 };
 
 // admit → commit for one login of `config`, at `now`, in ONE transaction. `now` is the clock

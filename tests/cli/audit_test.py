@@ -99,6 +99,15 @@ def main():
         check(last["actor"] == "idp", "a login's actor is idp: %s" % last["actor"])
         rc, out, err = run(db, "process", "--connection", "acme-flex", response)
         check(rc == 0, "the example login is accepted: %s" % err)
+        # A refusal after verification names whose login it was, in the JSON and the row.
+        no_role = os.path.join(EXAMPLES, "flex", "responses", "3-rejected-no-role.xml")
+        rc, out, _ = run(db, "process", "--connection", "acme-flex", no_role)
+        d = json.loads(out) if out.strip() else {}
+        row = rows_of(db)[-1]
+        check(rc == 1 and d.get("subject") and d.get("issuer"),
+              "a refused decision names subject and issuer: %s" % out.strip())
+        check(row["subject"] == d.get("subject") and row["issuer"] == d.get("issuer"),
+              "... and so does its audit row: %s" % row)
 
         # 2. Admin rows, actors, arrays, no-op changes.
         rc, _, err = run(db, "users", "add", "--connection", "acme-flex", "--permission", "a",

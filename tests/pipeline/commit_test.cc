@@ -128,6 +128,23 @@ BOOST_AUTO_TEST_CASE(audit_rows_are_dated_by_the_wall_clock_not_the_validity_clo
   BOOST_TEST(MustFind(db, "alice").last_login == "2200-01-01T00:00:00.000000Z");
 }
 
+BOOST_AUTO_TEST_CASE(the_outcome_carries_what_was_stored_after_the_policy) {
+  TempDir dir;
+  Db db = OpenDb(dir);
+  const CommitOutcome created = Provision(db, Login("alice", "_s1"), T0());
+  BOOST_REQUIRE(created.status.ok());
+  BOOST_TEST((created.stored.at("image_url") == std::vector<std::string>{"a.png"}));
+  Request again = Login("alice", "_s2");
+  again.login.worker["image_url"] = {"b.png"};  // on_create: the stored value stays
+  again.login.worker["roles"] = {"agent"};      // always: replaced
+  const CommitOutcome updated = Provision(db, again, T0());
+  BOOST_REQUIRE(updated.status.ok());
+  BOOST_TEST((updated.stored.at("image_url") == std::vector<std::string>{"a.png"}));
+  BOOST_TEST((updated.stored.at("roles") == std::vector<std::string>{"agent"}));
+  Request replayed = Login("alice", "_s2");
+  BOOST_TEST(Provision(db, replayed, T0()).stored.empty());
+}
+
 BOOST_AUTO_TEST_CASE(parse_modes) {
   BOOST_TEST((*ParseProvisioningMode("jit") == ProvisioningMode::kJit));
   BOOST_TEST((*ParseProvisioningMode("existing-only") == ProvisioningMode::kExistingOnly));
