@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
     u.connection = "bench";
     u.subject = a->claims.subject;
     u.origin = cg::storage::UserOrigin::kAdmin;
-    (void)cg::storage::AdminAddUser(*db, u, *now);
+    (void)cg::storage::AdminAddUser(*db, u, *now, "cli:bench");
   }
   cg::pipeline::LoginContext context;
   context.now = *now;

@@ -1,5 +1,7 @@
-// claimgate audit list|verify: the audit trail for people (a table) and machines (JSON lines),
-// and the hash-chain check (exit 1 when broken).
+// claimgate audit list|verify|export: the audit trail for people (a table) and machines (JSON
+// lines), the hash-chain check (exit 1 when broken or not anchored), and the export an outside
+// program re-verifies.
+#include <cctype>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -65,30 +67,87 @@ int List(CliContext& ctx, const AuditArgs& a) {
     const storage::AuditRecord& r = e.record;
     table.push_back({std::to_string(e.id), e.time, r.connection, r.event, r.decision,
                      r.error_code.empty() ? "-" : r.error_code, r.subject,
-                     r.assertion_id.empty() ? "-" : r.assertion_id});
+                     r.assertion_id.empty() ? "-" : r.assertion_id, r.actor});
   }
-  PrintTable({"ID", "TIME", "CONNECTION", "EVENT", "DECISION", "ERROR", "SUBJECT", "ASSERTION"},
+  PrintTable({"ID", "TIME", "CONNECTION", "EVENT", "DECISION", "ERROR", "SUBJECT", "ASSERTION",
+              "ACTOR"},
              table);
   return kExitAccepted;
 }
 
-int Verify(CliContext& ctx, bool json) {
+bool IsHash(const std::string& s) {
+  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+int Verify(CliContext& ctx, bool json, std::string expect_head) {
+  for (char& c : expect_head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!expect_head.empty() && !IsHash(expect_head)) {
+    std::cerr << "claimgate audit verify: --expect-head: '" << Printable(expect_head.substr(0, 80))
+              << "' is not a SHA-256 hash (64 hex digits)\n";
+    return kExitUsage;
+  }
   std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
   if (!db) return kExitUsage;
-  Result<storage::AuditVerification> v = storage::VerifyAudit(*db);
+  Result<storage::AuditVerification> v = storage::VerifyAudit(*db, expect_head);
   if (!v.ok()) return ReportError(v.status());
   if (json) {
-    std::cout << pipeline::Dump({{"ok", v->ok},
-                       {"rows", v->rows},
-                       {"broken_id", v->broken_id},
-                       {"reason", v->reason}})
-              << "\n";
+    pipeline::Json j = {{"ok", v->ok},
+                        {"rows", v->rows},
+                        {"head", v->head},
+                        {"broken_id", v->broken_id},
+                        {"reason", v->reason}};
+    if (!expect_head.empty()) {
+      j["expect_head"] = expect_head;
+      j["anchor_id"] = v->anchor_id;
+    }
+    std::cout << pipeline::Dump(j) << "\n";
   } else if (v->ok) {
-    std::cout << "audit chain ok: " << v->rows << " rows\n";
+    if (v->anchor_id != 0) {
+      std::cout << "expected head " << expect_head << " is row " << v->anchor_id << "\n";
+    }
+    std::cout << "audit chain ok: " << v->rows << " rows, head " << v->head << "\n";
+  } else if (v->broken_id == 0 && !v->head.empty()) {  // intact, but not anchored
+    std::cout << "audit chain NOT ANCHORED: " << v->reason << " (" << v->rows << " rows, head "
+              << v->head << ")\n";
   } else {
     std::cout << "audit chain BROKEN at row " << v->broken_id << ": " << v->reason << "\n";
   }
   return v->ok ? kExitAccepted : kExitRejected;
+}
+
+// One exported row: every column, the detail as the exact text that was hashed, and both hashes
+// (README "Audit trail": how to re-verify).
+pipeline::Json ExportJson(const storage::AuditEntry& e) {
+  const storage::AuditRecord& r = e.record;
+  return {{"id", e.id},
+          {"format", e.format},
+          {"time", e.time},
+          {"actor", r.actor},
+          {"connection", r.connection},
+          {"event", r.event},
+          {"decision", r.decision},
+          {"error_code", r.error_code},
+          {"subject", r.subject},
+          {"assertion_id", r.assertion_id},
+          {"issuer", r.issuer},
+          {"client_addr", r.client_addr},
+          {"detail", r.detail},
+          {"prev_hash", e.prev_hash},
+          {"hash", e.hash}};
+}
+
+int Export(CliContext& ctx, const std::string& since_text) {
+  Result<std::optional<TimePoint>> since = TimeFilter(since_text);
+  if (!since.ok()) return ReportError(Status(since.status()).Prefixed("--since: "));
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
+  if (!db) return kExitUsage;
+  storage::AuditFilter f;
+  f.since = *since;
+  Result<std::vector<storage::AuditEntry>> rows = storage::ListAudit(*db, f);
+  if (!rows.ok()) return ReportError(rows.status());
+  for (const storage::AuditEntry& e : *rows) std::cout << pipeline::Dump(ExportJson(e)) << "\n";
+  std::cout.flush();
+  return std::cout ? kExitAccepted : kExitUsage;
 }
 
 }  // namespace
@@ -110,8 +169,18 @@ void AddAuditCommand(CLI::App& app, CliContext& ctx) {
   CLI::App* verify = audit->add_subcommand(
       "verify", "Walk the hash chain from the first row; exit 1 and name the first broken row");
   auto json = std::make_shared<bool>(false);
+  auto expect_head = std::make_shared<std::string>();
   verify->add_flag("--json", *json, "Print the result as one JSON object");
-  verify->callback([&ctx, json] { ctx.exit_code = Verify(ctx, *json); });
+  verify->add_option("--expect-head", *expect_head,
+                     "A head printed earlier and kept elsewhere: exit 1 unless it is a row's hash "
+                     "in the verified chain");
+  verify->callback([&ctx, json, expect_head] { ctx.exit_code = Verify(ctx, *json, *expect_head); });
+  CLI::App* exp = audit->add_subcommand(
+      "export", "Write every row as a JSON line with every field and both hashes, for an outside "
+                "program to re-verify (README: Audit trail)");
+  auto since = std::make_shared<std::string>();
+  exp->add_option("--since", *since, "From this time on (YYYY-MM-DD[THH:MM:SS[.f]Z], UTC)");
+  exp->callback([&ctx, since] { ctx.exit_code = Export(ctx, *since); });
 }
 
 }  // namespace claimgate::cli

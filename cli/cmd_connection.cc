@@ -6,11 +6,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/actor.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/storage_cli.h"
 #include "base/clock.h"
 #include "pipeline/connection.h"
+#include "pipeline/connection_admin.h"
 #include "storage/connections.h"
 
 namespace claimgate::cli {
@@ -26,22 +28,22 @@ int AddOrUpdate(const CliContext& ctx, const std::string& file, bool update) {
   }
   std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path, /*create=*/true);
   if (!db) return kExitUsage;
-  Result<std::optional<storage::ConnectionRecord>> existing =
-      storage::GetConnection(*db, config->name);
-  if (!existing.ok()) return ReportError(existing.status());
-  if (existing->has_value() != update) {
-    std::cerr << "claimgate connection: " << file << ": $.name: connection '" << config->name
-              << (update ? "' does not exist (use add)\n" : "' already exists (use update)\n");
-    return kExitUsage;
+  // The change and its audit row ("connection.add" / "connection.update") commit together.
+  Result<pipeline::ConnectionChange> change =
+      pipeline::StoreConnection(*db, *config, update, CliActor(), SystemClock().Now());
+  if (!change.ok()) {
+    if (change.status().Is(errors::kStorageConstraint) ||
+        change.status().Is(errors::kStorageNotFound)) {
+      std::cerr << "claimgate connection: " << file << ": $.name: connection '" << config->name
+                << (update ? "' does not exist (use add)\n" : "' already exists (use update)\n");
+      return kExitUsage;
+    }
+    return ReportError(change.status());
   }
-  Result<storage::Txn> txn = storage::Txn::BeginImmediate(*db);
-  if (!txn.ok()) return ReportError(txn.status());
-  if (Status s = storage::PutConnection(*txn, config->name, pipeline::ToStoredJson(*config),
-                                        SystemClock().Now());
-      !s.ok()) {
-    return ReportError(s);
+  if (*change == pipeline::ConnectionChange::kUnchanged) {
+    std::cout << "connection " << config->name << " unchanged\n";
+    return kExitAccepted;
   }
-  if (Status s = txn->Commit(); !s.ok()) return ReportError(s);
   std::cout << (update ? "updated" : "added") << " connection " << config->name << " ("
             << config->profile << ", " << pipeline::ProvisioningModeName(config->mode) << ")\n";
   return kExitAccepted;
@@ -79,14 +81,14 @@ int Show(const CliContext& ctx, const std::string& name) {
   return kExitAccepted;
 }
 
-int Remove(const CliContext& ctx, const std::string& name) {
+int Remove(const CliContext& ctx, const std::string& name, bool force) {
   std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
   if (!db) return kExitUsage;
-  Result<storage::Txn> txn = storage::Txn::BeginImmediate(*db);
-  if (!txn.ok()) return ReportError(txn.status());
-  if (Status s = storage::RemoveConnection(*txn, name); !s.ok()) return ReportError(s);
-  if (Status s = txn->Commit(); !s.ok()) return ReportError(s);
-  std::cout << "removed connection " << name << " (its users and replay entries; audit rows stay)\n";
+  // The removal, each user's "user.remove" row and the "connection.remove" row commit together.
+  Result<std::int64_t> users = pipeline::RemoveConnection(*db, name, force, CliActor());
+  if (!users.ok()) return ReportError(users.status());
+  std::cout << "removed connection " << name << " (" << *users
+            << " users and its replay entries; audit rows stay)\n";
   return kExitAccepted;
 }
 
@@ -114,9 +116,12 @@ void AddConnectionCommand(CLI::App& app, CliContext& ctx) {
   show->add_option("NAME", *name, "Connection name")->required();
   show->callback([&ctx, name] { ctx.exit_code = Show(ctx, *name); });
   CLI::App* remove = cmd->add_subcommand(
-      "remove", "Remove a connection with its users and replay entries (audit rows stay)");
+      "remove", "Remove a connection with its replay entries (audit rows stay); one with users "
+                "needs --force, and each user's removal is audited");
   remove->add_option("NAME", *name, "Connection name")->required();
-  remove->callback([&ctx, name] { ctx.exit_code = Remove(ctx, *name); });
+  auto force = std::make_shared<bool>(false);
+  remove->add_flag("--force", *force, "Remove the connection's users too");
+  remove->callback([&ctx, name, force] { ctx.exit_code = Remove(ctx, *name, *force); });
 }
 
 }  // namespace claimgate::cli

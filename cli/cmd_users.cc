@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/actor.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/storage_cli.h"
@@ -75,7 +76,7 @@ int Add(CliContext& ctx, const UserArgs& a) {
   }
   std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
   if (!db) return kExitUsage;
-  Result<std::int64_t> id = storage::AdminAddUser(*db, n, SystemClock().Now());
+  Result<std::int64_t> id = storage::AdminAddUser(*db, n, SystemClock().Now(), CliActor());
   if (!id.ok()) return ReportError(id.status());
   std::cout << pipeline::Dump({{"user_id", *id}, {"action", "created"}}) << "\n";
   return kExitAccepted;
@@ -84,10 +85,13 @@ int Add(CliContext& ctx, const UserArgs& a) {
 int SetStatus(CliContext& ctx, const UserArgs& a, storage::UserStatus status) {
   std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
   if (!db) return kExitUsage;
-  const Status s =
-      storage::AdminSetUserStatus(*db, a.connection, a.subject, status, SystemClock().Now());
-  if (!s.ok()) return ReportError(s);
-  std::cout << pipeline::Dump({{"subject", a.subject}, {"status", storage::UserStatusName(status)}}) << "\n";
+  const Result<bool> changed = storage::AdminSetUserStatus(*db, a.connection, a.subject, status,
+                                                           SystemClock().Now(), CliActor());
+  if (!changed.ok()) return ReportError(changed.status());
+  std::cout << pipeline::Dump({{"subject", a.subject},
+                               {"status", storage::UserStatusName(status)},
+                               {"changed", *changed}})
+            << "\n";
   return kExitAccepted;
 }
 
@@ -95,9 +99,11 @@ int EditPermission(CliContext& ctx, const UserArgs& a, bool grant) {
   std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
   if (!db) return kExitUsage;
   const TimePoint now = SystemClock().Now();
+  const std::string actor = CliActor();
   Result<bool> changed =
-      grant ? storage::AdminGrantPermission(*db, a.connection, a.subject, a.permission, now)
-            : storage::AdminRevokePermission(*db, a.connection, a.subject, a.permission, now);
+      grant ? storage::AdminGrantPermission(*db, a.connection, a.subject, a.permission, now, actor)
+            : storage::AdminRevokePermission(*db, a.connection, a.subject, a.permission, now,
+                                             actor);
   if (!changed.ok()) return ReportError(changed.status());
   std::cout << pipeline::Dump({{"subject", a.subject},
                      {"permission", a.permission},

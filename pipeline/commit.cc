@@ -19,6 +19,7 @@ storage::AuditRecord LoginRow(const std::string& connection, const std::string& 
                               const std::string& issuer, const std::string& assertion_id,
                               const std::string& client_addr, const Status& s, std::string detail) {
   storage::AuditRecord a;
+  a.actor = storage::kActorIdp;
   a.connection = connection;
   a.event = "login";
   a.decision = s.ok() ? "accepted" : "rejected";
@@ -48,6 +49,7 @@ struct Applied {
   ProvisionAction action = ProvisionAction::kNone;
   std::int64_t user_id = 0;
   LoginDetail detail;
+  storage::AttributeValues stored;
 };
 
 // Creates or updates the account inside `txn`; admission has passed.
@@ -59,6 +61,7 @@ Result<Applied> ApplyLogin(storage::Txn& txn, const ConnectionConfig& config,
       ApplyAttributePolicy(user ? std::optional<AttributeValues>(user->attributes) : std::nullopt,
                            login.worker, config.attribute_policies);
   a.detail.attributes = update.diff;
+  a.stored = update.stored;
   if (!user) {
     const storage::NewUser n{config.name,
                              login.subject,
@@ -140,11 +143,10 @@ Result<CommitOutcome> AdmitAndCommit(storage::Db& db, const ConnectionConfig& co
     Result<storage::AuditEntry> row = storage::AppendAudit(
         *txn,
         LoginRow(config.name, login.subject, login.issuer, login.assertion_id, login.client_addr,
-                 admitted, RefusalDetail(admitted, &explanation)),
-        now);
+                 admitted, RefusalDetail(admitted, &explanation)));
     if (!row.ok() || !txn->Commit().ok()) return admitted;
     return CommitOutcome{ProvisionAction::kNone, 0, row->id, std::move(admitted),
-                         std::move(relay_state)};
+                         std::move(relay_state), {}};
   }
   Result<Applied> applied = ApplyLogin(*txn, config, login, *user, now);
   if (!applied.ok()) return applied.status();
@@ -153,8 +155,7 @@ Result<CommitOutcome> AdmitAndCommit(storage::Db& db, const ConnectionConfig& co
   Result<storage::AuditEntry> row = storage::AppendAudit(
       *txn,
       LoginRow(config.name, login.subject, login.issuer, login.assertion_id, login.client_addr,
-               Status::Ok(), LoginDetailJson(applied->detail)),
-      now);
+               Status::Ok(), LoginDetailJson(applied->detail)));
   if (!row.ok()) return row.status();
   if (login.handoff) {
     if (Status s = IssueCode(*txn, config, login, applied->user_id, row->id, now); !s.ok()) {
@@ -162,8 +163,9 @@ Result<CommitOutcome> AdmitAndCommit(storage::Db& db, const ConnectionConfig& co
     }
   }
   if (Status s = txn->Commit(); !s.ok()) return s;
-  return CommitOutcome{applied->action, applied->user_id, row->id, Status::Ok(),
-                       std::move(relay_state)};
+  return CommitOutcome{applied->action,         applied->user_id,
+                       row->id,                 Status::Ok(),
+                       std::move(relay_state), std::move(applied->stored)};
 }
 
 }  // namespace
@@ -183,15 +185,14 @@ const char* ProvisionActionName(ProvisionAction a) {
 }
 
 CommitOutcome RecordRefusal(storage::Db& db, const Refusal& r,
-                            const std::vector<rules::Explanation>* explanation, TimePoint now) {
+                            const std::vector<rules::Explanation>* explanation) {
   CommitOutcome out;
   Result<storage::Txn> txn = storage::Txn::BeginImmediate(db);
   if (txn.ok()) {
     Result<storage::AuditEntry> row = storage::AppendAudit(
         *txn,
         LoginRow(r.connection, r.subject, r.issuer, r.assertion_id, r.client_addr, r.status,
-                 RefusalDetail(r.status, explanation)),
-        now);
+                 RefusalDetail(r.status, explanation)));
     if (row.ok() && txn->Commit().ok()) out.audit_id = row->id;
   }
   out.status = r.status;
@@ -208,13 +209,13 @@ CommitOutcome CommitLogin(storage::Db& db, const ConnectionConfig& config, const
                          RefusalOf(config, login,
                                    Status::Error(errors::kProvisioningInvalidRequest,
                                                  std::string("the login has no ") + missing)),
-                         &explanation, now);
+                         &explanation);
   }
   // AdmitAndCommit's transaction has ended (committed or rolled back) when it returns, so the
   // refusal row can take a transaction of its own.
   Result<CommitOutcome> decided = AdmitAndCommit(db, config, login, explanation, now);
   if (decided.ok()) return *std::move(decided);
-  return RecordRefusal(db, RefusalOf(config, login, decided.status()), &explanation, now);
+  return RecordRefusal(db, RefusalOf(config, login, decided.status()), &explanation);
 }
 
 }  // namespace claimgate::pipeline

@@ -57,15 +57,21 @@ struct CommitOutcome {
   std::int64_t audit_id = 0;  // the audit row written (0 only if even that failed)
   Status status;              // ok = accepted
   std::string relay_state;    // of the pending request answered, "" otherwise
+  // The account's worker attributes as stored by this login (after the attribute policy: an
+  // on_create value the account had wins over the one just sent); empty when refused.
+  storage::AttributeValues stored;
 };
 
-// admit → commit for one login of `config`, at `now`, in ONE transaction:
+// admit → commit for one login of `config`, at `now`, in ONE transaction. `now` is the clock
+// validity windows are checked with (pending request expiry, replay entries, account times);
+// the audit row is dated by the wall clock at commit whatever `now` says (DESIGN.md "Audit
+// integrity": `process --now` cannot date the trail):
 //   1. the pending request the solicitation names is answered (AnswerPendingRequest);
 //   2. replay: expired entries pruned, then the assertion recorded (replay.detected);
 //   3. admit (pipeline/admit.h) against the stored account, if any;
 //   4. the account created with the default permissions, or updated per the attribute policy;
-//   5. the audit row (event "login", decision accepted, detail: action, attribute diff, email
-//      change, permissions granted, rules explanation);
+//   5. the audit row (event "login", actor "idp", decision accepted, detail: action, attribute
+//      diff, email change, permissions granted, rules explanation);
 //   6. with login.handoff, the hand-off code (pipeline/handoff.h), naming that audit row.
 // When committed the outcome is accepted, and never otherwise. A refusal by step 3 commits the
 // replay entry (the assertion is spent) and a refused audit row, with no account change. Any
@@ -76,8 +82,9 @@ CommitOutcome CommitLogin(storage::Db& db, const ConnectionConfig& config, const
                           const std::vector<rules::Explanation>& explanation, TimePoint now);
 
 // One refused audit row for a login refused before the commit stage, in a transaction of its
-// own; the outcome carries the refusal's status. `explanation` is the mapping's, when it ran.
+// own, dated by the wall clock; the outcome carries the refusal's status. `explanation` is the
+// mapping's, when it ran.
 CommitOutcome RecordRefusal(storage::Db& db, const Refusal& refusal,
-                            const std::vector<rules::Explanation>* explanation, TimePoint now);
+                            const std::vector<rules::Explanation>* explanation);
 
 }  // namespace claimgate::pipeline

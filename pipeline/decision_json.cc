@@ -59,6 +59,26 @@ Json MappedWorkerJson(const rules::Mapping& mapping) {
   return w;
 }
 
+// The worker as the account now stores it: the mapping's fields (single or multi as mapped, in
+// the mapping's order) with the stored values, so an on_create attribute shows the value kept,
+// not the one just sent; a field the policy did not store is absent.
+Json StoredWorkerJson(const rules::Mapping& mapping, const storage::AttributeValues& stored) {
+  Json w = Json::object();
+  for (const rules::Field& f : mapping.worker) {
+    auto it = stored.find(f.name);
+    if (it == stored.end()) continue;
+    if (f.multi) {
+      w[f.name] = it->second;
+    } else if (!it->second.empty()) {
+      w[f.name] = it->second.front();
+    }
+  }
+  for (const auto& [name, values] : stored) {
+    if (mapping.Find(name) == nullptr) w[name] = values;
+  }
+  return w;
+}
+
 Json ExplanationJson(const std::vector<rules::Explanation>& steps) {
   Json a = Json::array();
   for (const rules::Explanation& e : steps) {
@@ -76,7 +96,15 @@ Json ExplanationJson(const std::vector<rules::Explanation>& steps) {
 
 Json DecisionJson(const Decision& d) {
   Json j = d.accepted() ? AcceptedJson(*d.login) : RejectedJson(d.status);
-  if (d.accepted() && d.mapping) j["worker"] = MappedWorkerJson(*d.mapping);
+  if (d.accepted() && d.mapping) {
+    j["worker"] = d.provisioning.action == ProvisionAction::kNone
+                      ? MappedWorkerJson(*d.mapping)
+                      : StoredWorkerJson(*d.mapping, d.provisioning.stored);
+  }
+  if (!d.accepted() && d.login) {  // refused after verification: whose login it was
+    j["subject"] = d.login->claims.subject;
+    j["issuer"] = d.login->issuer;
+  }
   j["provisioning"] = {{"action", ProvisionActionName(d.provisioning.action)},
                        {"user_id", d.provisioning.user_id}};
   return j;
@@ -104,6 +132,7 @@ Json AuditJson(const storage::AuditEntry& e) {
   if (detail.is_discarded()) detail = r.detail;
   return {{"id", e.id},
           {"time", e.time},
+          {"actor", r.actor},
           {"connection", r.connection},
           {"event", r.event},
           {"decision", r.decision},

@@ -29,6 +29,7 @@ Json DecisionJson(const Decision& d);
 // The mapped worker ({"roles": [...], "email": "..."}) and the mapping's steps, rendered from
 // the rules stage's structs.
 Json MappedWorkerJson(const rules::Mapping& mapping);
+Json StoredWorkerJson(const rules::Mapping& mapping, const storage::AttributeValues& stored);
 Json ExplanationJson(const std::vector<rules::Explanation>& steps);
 // A stored account, and an audit row with its hashes.
 Json UserJson(const storage::User& u);

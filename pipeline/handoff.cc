@@ -45,6 +45,7 @@ storage::AuditRecord RedeemRow(const storage::HandoffCode* code, const std::stri
                                const Status& s) {
   storage::AuditRecord a;
   a.event = "login.redeem";
+  a.actor = storage::kActorToken;  // the product's backend, authenticated by the API token
   a.decision = s.ok() ? "accepted" : "rejected";
   a.error_code = std::string(s.code());
   a.client_addr = client_addr;
@@ -98,7 +99,7 @@ Result<RedeemOutcome> RedeemIn(storage::Txn& txn, std::string_view code,
   }
   const storage::HandoffCode* known = found->has_value() ? &**found : nullptr;
   Result<storage::AuditEntry> row =
-      storage::AppendAudit(txn, RedeemRow(known, client_addr, out.status), now);
+      storage::AppendAudit(txn, RedeemRow(known, client_addr, out.status));
   if (!row.ok()) return row.status();
   if (Status s = txn.Commit(); !s.ok()) return s;
   out.audit_id = row->id;

@@ -88,7 +88,7 @@ Decision Commit(const Connection& connection, PreparedLogin prepared, TimePoint 
     d.provisioning = CommitLogin(db, connection.config(), *prepared.login, d.mapping->explain, now);
   } else {
     d.provisioning =
-        RecordRefusal(db, prepared.refusal, d.mapping ? &d.mapping->explain : nullptr, now);
+        RecordRefusal(db, prepared.refusal, d.mapping ? &d.mapping->explain : nullptr);
   }
   d.times.provision_us = MicrosSince(start);
   d.status = d.provisioning.status;

@@ -48,8 +48,8 @@ struct PreparedLogin {
 PreparedLogin Prepare(const Connection& connection, std::string_view raw,
                       const LoginContext& context);
 
-// admit → commit (pipeline/commit.h), or the refusal's audit row alone. The rows are dated
-// `now`, the wall clock at commit.
+// admit → commit (pipeline/commit.h), or the refusal's audit row alone. `now` is the validity
+// clock (LoginContext::now); the audit row is dated by the wall clock at commit.
 Decision Commit(const Connection& connection, PreparedLogin prepared, TimePoint now,
                 storage::Db& db);
 

@@ -70,10 +70,17 @@ Result<std::vector<std::string>> StringsFromJson(std::string_view json) {
   return out;
 }
 
-std::string ObjectJson(const std::vector<std::pair<std::string, std::string>>& fields) {
+std::string ObjectJson(const std::vector<std::pair<std::string, std::string>>& fields,
+                       const std::vector<std::pair<std::string, std::vector<std::string>>>& lists) {
   Json out = Json::object();
   for (const auto& [k, v] : fields) out[k] = v;
+  for (const auto& [k, v] : lists) out[k] = v;
   return Dump(out);
+}
+
+std::string UserAddJson(const std::string& email, const std::vector<std::string>& permissions,
+                        const AttributeValues& attributes) {
+  return Dump({{"email", email}, {"permissions", permissions}, {"attributes", ValuesJson(attributes)}});
 }
 
 }  // namespace internal

@@ -1,5 +1,5 @@
-// Schema v3 (DESIGN.md "Storage"): v1 plus the browser binding of pending requests (v2) and
-// the hand-off codes (v3). Times are ISO-8601 UTC text with microseconds
+// Schema v4 (DESIGN.md "Storage"): v1, the browser binding of pending requests (v2), the
+// hand-off codes (v3), the audit actor and hash format (v4). Times are ISO-8601 UTC text with microseconds
 // ("2026-11-23T20:27:07.000000Z", fixed width, so text order is time order), except expiry
 // columns, which are integer microseconds since the Unix epoch for cheap comparisons.
 #include "storage/schema.h"
@@ -97,9 +97,20 @@ CREATE TABLE handoff_codes (
 CREATE INDEX handoff_codes_by_expiry ON handoff_codes(expires_at);
 )sql";
 
+// Version 4 (DESIGN.md "Audit integrity"): every audit row names its actor, and says which
+// canonical encoding its hash covers (storage/audit.h). Rows already written keep their hash
+// (format 1, which does not cover the actor) and get the actor their event implies: "idp" for
+// logins, "unknown" for the rest; VerifyAudit checks exactly that for format 1 rows.
+// Self-contained: it touches only the audit table.
+constexpr const char* kSchemaV4 = R"sql(
+ALTER TABLE audit ADD COLUMN actor TEXT NOT NULL DEFAULT 'unknown';
+ALTER TABLE audit ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+UPDATE audit SET actor = 'idp' WHERE event = 'login';
+)sql";
+
 // Steps indexed by the version they produce: kMigrations[0] turns 0 into 1. Never edit a
 // shipped step; add one.
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 Status TooNew(int found) {

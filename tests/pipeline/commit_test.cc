@@ -5,6 +5,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "base/civil_time.h"
+
 #include "storage/admin.h"
 #include "storage/audit.h"
 #include "storage/replay.h"
@@ -96,6 +98,52 @@ void ExpectRejected(Db& db, const CommitOutcome& out, const char* code) {
 }
 
 BOOST_AUTO_TEST_SUITE(commit)
+
+// DESIGN.md "Audit integrity": the clock a login is checked with (the CLI's --now) does not
+// date its audit row; the wall clock at commit does. Accepted and refused rows alike.
+BOOST_AUTO_TEST_CASE(audit_rows_are_dated_by_the_wall_clock_not_the_validity_clock) {
+  TempDir dir;
+  Db db = OpenDb(dir);
+  const TimePoint far = At("2200-01-01T00:00:00Z");
+  Request r = Login("alice", "_far");
+  r.login.replay_until = far + std::chrono::minutes(10);
+  const TimePoint before = SystemClock().Now();
+  const CommitOutcome accepted = Provision(db, r, far);
+  BOOST_REQUIRE(accepted.status.ok());
+  Refusal refusal{"acme", "bob", "https://idp.acme.com", "_b", "",
+                  Status::Error(errors::kSignatureInvalid, "bad")};
+  const CommitOutcome refused = RecordRefusal(db, refusal, nullptr);
+  const TimePoint after = SystemClock().Now();
+  Result<std::vector<AuditEntry>> rows = ListAudit(db, AuditFilter());
+  BOOST_REQUIRE(rows.ok() && rows->size() == 2u);
+  for (const AuditEntry& e : *rows) {
+    std::optional<TimePoint> t = ParseDateTime(e.time);
+    BOOST_REQUIRE(t.has_value());
+    BOOST_TEST((*t >= before && *t <= after), e.time);
+    BOOST_TEST(e.record.actor == "idp");
+  }
+  BOOST_TEST((*rows)[0].id == accepted.audit_id);
+  BOOST_TEST((*rows)[1].id == refused.audit_id);
+  // The validity clock still drives what it checks: the account's login time.
+  BOOST_TEST(MustFind(db, "alice").last_login == "2200-01-01T00:00:00.000000Z");
+}
+
+BOOST_AUTO_TEST_CASE(the_outcome_carries_what_was_stored_after_the_policy) {
+  TempDir dir;
+  Db db = OpenDb(dir);
+  const CommitOutcome created = Provision(db, Login("alice", "_s1"), T0());
+  BOOST_REQUIRE(created.status.ok());
+  BOOST_TEST((created.stored.at("image_url") == std::vector<std::string>{"a.png"}));
+  Request again = Login("alice", "_s2");
+  again.login.worker["image_url"] = {"b.png"};  // on_create: the stored value stays
+  again.login.worker["roles"] = {"agent"};      // always: replaced
+  const CommitOutcome updated = Provision(db, again, T0());
+  BOOST_REQUIRE(updated.status.ok());
+  BOOST_TEST((updated.stored.at("image_url") == std::vector<std::string>{"a.png"}));
+  BOOST_TEST((updated.stored.at("roles") == std::vector<std::string>{"agent"}));
+  Request replayed = Login("alice", "_s2");
+  BOOST_TEST(Provision(db, replayed, T0()).stored.empty());
+}
 
 BOOST_AUTO_TEST_CASE(parse_modes) {
   BOOST_TEST((*ParseProvisioningMode("jit") == ProvisioningMode::kJit));
@@ -234,7 +282,7 @@ BOOST_AUTO_TEST_CASE(existing_only_rejects_unknown_and_accepts_added_users) {
   // The assertion is spent even though the login was refused.
   BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM replay WHERE assertion_id = '_c1'") == 1);
   NewUser carol{"acme", "carol", "carol@acme.com", {}, {"owner"}, UserOrigin::kAdmin, false};
-  BOOST_REQUIRE(AdminAddUser(db, carol, T0()).ok());
+  BOOST_REQUIRE(AdminAddUser(db, carol, T0(), "cli:test").ok());
   r.login.assertion_id = "_c2";
   const CommitOutcome out = Provision(db, r, T0());
   BOOST_REQUIRE(out.status.ok());
@@ -267,7 +315,7 @@ BOOST_AUTO_TEST_CASE(disabled_user_is_rejected_in_every_mode) {
     TempDir dir;
     Db db = OpenDb(dir);
     BOOST_REQUIRE(Provision(db, Login("erin", "_e1"), T0()).status.ok());
-    BOOST_REQUIRE(AdminSetUserStatus(db, "acme", "erin", UserStatus::kDisabled, T0()).ok());
+    BOOST_REQUIRE(AdminSetUserStatus(db, "acme", "erin", UserStatus::kDisabled, T0(), "cli:test").ok());
     Request r = Login("erin", "_e2");
     r.config.mode = mode;
     r.login.worker = {{"roles", {"admin"}}};
@@ -303,7 +351,7 @@ BOOST_AUTO_TEST_CASE(earlier_stage_rejection_writes_only_its_audit_row) {
             "192.0.2.7",
             Status::Error(errors::kSignatureInvalid, "SignatureValue does not verify")
                 .WithDetail("key 1: RSA verify false")};
-  ExpectRejected(db, RecordRefusal(db, r, &kExplanation, T0()), "signature.invalid");
+  ExpectRejected(db, RecordRefusal(db, r, &kExplanation), "signature.invalid");
   BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM users") == 0);
   BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM replay") == 0);  // unverified IDs not recorded
   BOOST_TEST(ScalarText(db, "SELECT detail FROM audit") ==
@@ -311,7 +359,7 @@ BOOST_AUTO_TEST_CASE(earlier_stage_rejection_writes_only_its_audit_row) {
              R"("message":"SignatureValue does not verify",)" +
                  std::string(kRulesJson) + "}");
   // Before the mapping ran there is no explanation at all.
-  ExpectRejected(db, RecordRefusal(db, r, nullptr, T0()), "signature.invalid");
+  ExpectRejected(db, RecordRefusal(db, r, nullptr), "signature.invalid");
   BOOST_TEST(LastAudit(db).record.detail == R"({"error_detail":"key 1: RSA verify false",)"
                                             R"("message":"SignatureValue does not verify"})");
 }
@@ -358,7 +406,7 @@ BOOST_AUTO_TEST_CASE(an_email_never_links_to_another_subjects_account) {
   TempDir dir;
   Db db = OpenDb(dir);
   BOOST_REQUIRE(Provision(db, Login("victim", "_v1"), T0()).status.ok());
-  BOOST_REQUIRE(AdminGrantPermission(db, "acme", "victim", "billing_admin", T0()).ok());
+  BOOST_REQUIRE(AdminGrantPermission(db, "acme", "victim", "billing_admin", T0(), "cli:test").ok());
   Request mallory = Login("mallory", "_m1");
   mallory.login.email = "victim@acme.com";
   mallory.login.worker = {{"roles", {"agent"}}, {"image_url", {"evil.png"}}};

@@ -162,15 +162,17 @@ BOOST_AUTO_TEST_CASE(codes_go_with_their_connection_and_user) {
 BOOST_AUTO_TEST_CASE(version_2_database_migrates_in_place) {
   TempDir dir;
   { Db db = OpenDb(dir); }
-  // Make it what schema v2 was: no handoff_codes table, user_version 2, one stored request.
+  // Make it what schema v2 was: no handoff_codes table, no audit actor or format (v4),
+  // user_version 2, one stored request.
   RawExec(dir.File("test.db"),
           "DROP TABLE handoff_codes; "
+          "ALTER TABLE audit DROP COLUMN actor; ALTER TABLE audit DROP COLUMN format; "
           "INSERT INTO pending_requests(connection, request_id, relay_state, expires_at) "
           "VALUES('acme', '_kept', '/kept', 9000000000000000); PRAGMA user_version = 2");
   Result<Db> db = Db::Open(dir.File("test.db"));
   BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
   BOOST_TEST(ScalarInt(*db, "PRAGMA user_version") == kSchemaVersion);
-  BOOST_TEST(kSchemaVersion == 3);
+  BOOST_TEST(kSchemaVersion == 4);
   BOOST_TEST(ScalarInt(*db, "SELECT count(*) FROM sqlite_master WHERE name = 'handoff_codes'") ==
              1);
   BOOST_TEST(ScalarInt(*db, "SELECT count(*) FROM pending_requests WHERE request_id = '_kept'") ==

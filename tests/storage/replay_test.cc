@@ -113,10 +113,11 @@ BOOST_AUTO_TEST_CASE(version_1_database_migrates_and_keeps_its_requests) {
   TempDir dir;
   { Db db = OpenDb(dir); }
   // Make it what claimgate 1 wrote: no browser_binding column (v2), no handoff_codes table
-  // (v3), user_version 1, one request.
+  // (v3), no audit actor or format (v4), user_version 1, one request.
   testing::RawExec(dir.File("test.db"),
                    "ALTER TABLE pending_requests DROP COLUMN browser_binding; "
                    "DROP TABLE handoff_codes; "
+                   "ALTER TABLE audit DROP COLUMN actor; ALTER TABLE audit DROP COLUMN format; "
                    "INSERT INTO pending_requests(connection, request_id, relay_state, expires_at) "
                    "VALUES('acme', '_old', '/old', 9000000000000000); PRAGMA user_version = 1");
   Result<Db> db = Db::Open(dir.File("test.db"));

@@ -102,28 +102,28 @@ BOOST_AUTO_TEST_CASE(admin_add_disable_enable_grant_revoke_are_audited) {
   TempDir dir;
   Db db = OpenDb(dir);
   NewUser bob{"acme", "bob", "bob@acme.com", {}, {"agent"}, UserOrigin::kJit, false};
-  Result<std::int64_t> id = AdminAddUser(db, bob, T0());
+  Result<std::int64_t> id = AdminAddUser(db, bob, T0(), "cli:test");
   BOOST_REQUIRE(id.ok());
   BOOST_TEST((MustFind(db, "bob").origin == UserOrigin::kAdmin));
   BOOST_TEST(MustFind(db, "bob").last_login.empty());
-  BOOST_TEST(AdminAddUser(db, bob, T0()).status().code() == "provisioning.user_exists");
+  BOOST_TEST(AdminAddUser(db, bob, T0(), "cli:test").status().code() == "provisioning.user_exists");
 
-  BOOST_REQUIRE(AdminSetUserStatus(db, "acme", "bob", UserStatus::kDisabled, T0()).ok());
+  BOOST_REQUIRE(AdminSetUserStatus(db, "acme", "bob", UserStatus::kDisabled, T0(), "cli:test").ok());
   BOOST_TEST((MustFind(db, "bob").status == UserStatus::kDisabled));
-  BOOST_REQUIRE(AdminSetUserStatus(db, "acme", "bob", UserStatus::kActive, T0()).ok());
+  BOOST_REQUIRE(AdminSetUserStatus(db, "acme", "bob", UserStatus::kActive, T0(), "cli:test").ok());
   BOOST_TEST((MustFind(db, "bob").status == UserStatus::kActive));
-  BOOST_TEST(AdminSetUserStatus(db, "acme", "carol", UserStatus::kActive, T0()).code() ==
+  BOOST_TEST(AdminSetUserStatus(db, "acme", "carol", UserStatus::kActive, T0(), "cli:test").status().code() ==
              "storage.not_found");
 
-  BOOST_TEST(*AdminGrantPermission(db, "acme", "bob", "supervisor", T0()));
-  BOOST_TEST(!*AdminGrantPermission(db, "acme", "bob", "supervisor", T0()));  // no-op
+  BOOST_TEST(*AdminGrantPermission(db, "acme", "bob", "supervisor", T0(), "cli:test"));
+  BOOST_TEST(!*AdminGrantPermission(db, "acme", "bob", "supervisor", T0(), "cli:test"));  // no-op
   BOOST_TEST((MustFind(db, "bob").permissions == std::vector<std::string>{"agent", "supervisor"}));
-  BOOST_TEST(*AdminRevokePermission(db, "acme", "bob", "agent", T0()));
-  BOOST_TEST(!*AdminRevokePermission(db, "acme", "bob", "agent", T0()));
+  BOOST_TEST(*AdminRevokePermission(db, "acme", "bob", "agent", T0(), "cli:test"));
+  BOOST_TEST(!*AdminRevokePermission(db, "acme", "bob", "agent", T0(), "cli:test"));
   BOOST_TEST((MustFind(db, "bob").permissions == std::vector<std::string>{"supervisor"}));
-  BOOST_TEST(AdminGrantPermission(db, "acme", "carol", "x", T0()).status().code() ==
+  BOOST_TEST(AdminGrantPermission(db, "acme", "carol", "x", T0(), "cli:test").status().code() ==
              "storage.not_found");
-  BOOST_TEST(AdminGrantPermission(db, "acme", "bob", "", T0()).status().code() ==
+  BOOST_TEST(AdminGrantPermission(db, "acme", "bob", "", T0(), "cli:test").status().code() ==
              "storage.invalid_argument");
 
   Result<std::vector<AuditEntry>> rows = ListAudit(db, AuditFilter());
@@ -137,13 +137,39 @@ BOOST_AUTO_TEST_CASE(admin_add_disable_enable_grant_revoke_are_audited) {
   BOOST_TEST(VerifyAudit(db)->ok);
 }
 
+BOOST_AUTO_TEST_CASE(admin_rows_name_the_actor_keep_arrays_and_skip_no_ops) {
+  TempDir dir;
+  Db db = OpenDb(dir);
+  NewUser bob{"acme", "bob", "bob@acme.com", {{"roles", {"a", "b"}}}, {"agent", "owner"},
+              UserOrigin::kAdmin, false};
+  BOOST_REQUIRE(AdminAddUser(db, bob, T0(), "cli:alice").ok());
+  Result<bool> changed = AdminSetUserStatus(db, "acme", "bob", UserStatus::kDisabled, T0(),
+                                            "cli:alice");
+  BOOST_REQUIRE(changed.ok());
+  BOOST_TEST(*changed);
+  // Disabling a disabled account changes nothing and writes no second row.
+  changed = AdminSetUserStatus(db, "acme", "bob", UserStatus::kDisabled, T0(), "cli:alice");
+  BOOST_REQUIRE(changed.ok());
+  BOOST_TEST(!*changed);
+  Result<std::vector<AuditEntry>> rows = ListAudit(db, AuditFilter());
+  BOOST_REQUIRE(rows.ok());
+  BOOST_REQUIRE(rows->size() == 2u);
+  BOOST_TEST((*rows)[0].record.actor == "cli:alice");
+  BOOST_TEST((*rows)[1].record.actor == "cli:alice");
+  BOOST_TEST((*rows)[0].record.detail ==
+             R"({"attributes":{"roles":["a","b"]},"email":"bob@acme.com",)"
+             R"("permissions":["agent","owner"]})");
+  BOOST_TEST(AdminAddUser(db, Alice(), T0(), "").status().code() == "storage.invalid_argument");
+  BOOST_TEST(!FindUser(db, "acme", "alice")->has_value());  // the rolled-back row took it along
+}
+
 BOOST_AUTO_TEST_CASE(list_orders_and_filters_by_connection) {
   TempDir dir;
   Db db = OpenDb(dir, {"acme", "beta"});
   for (const char* conn : {"beta", "acme"}) {
     for (const char* subject : {"zed", "amy"}) {
       NewUser u{conn, subject, "", {}, {}, UserOrigin::kAdmin, false};
-      BOOST_REQUIRE(AdminAddUser(db, u, T0()).ok());
+      BOOST_REQUIRE(AdminAddUser(db, u, T0(), "cli:test").ok());
     }
   }
   Result<std::vector<User>> all = ListUsers(db, std::nullopt);
@@ -157,7 +183,7 @@ BOOST_AUTO_TEST_CASE(list_orders_and_filters_by_connection) {
 BOOST_AUTO_TEST_CASE(corrupt_json_column_is_reported) {
   TempDir dir;
   Db db = OpenDb(dir);
-  BOOST_REQUIRE(AdminAddUser(db, Alice(), T0()).ok());
+  BOOST_REQUIRE(AdminAddUser(db, Alice(), T0(), "cli:test").ok());
   // json_valid() guards the column; a valid-but-wrong shape gets through and must be caught.
   RawExec(dir.File("test.db"), R"(UPDATE users SET permissions = '[1,2]')");
   BOOST_TEST(FindUser(db, "acme", "alice").status().code() == "storage.corrupt");
