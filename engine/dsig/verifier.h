@@ -36,7 +36,7 @@ class Verifier {
       : keys_(std::move(keys)), options_(options) {}
 
   // Verifies `signature`, which must be a ds:Signature element child of `parent`. Returns the
-  // element the Reference hashed (== parent). Fails with signature.*; never throws.
+  // element the Reference hashed (== parent). Fails with signature.* or xml.namespace (B08).
   Result<SignedElement> VerifyEnveloped(const xml::Document& doc, pugi::xml_node parent,
                                         pugi::xml_node signature,
                                         VerifyStats* stats = nullptr) const;

@@ -24,7 +24,7 @@ struct VerifiedResponse {
 // Locates the one Assertion and every Signature by fixed shape (SECURITY.md DR3, DR4), verifies
 // every Signature present, and checks that the Assertion is covered as `policy` requires.
 // Fails with saml.not_response, saml.version, saml.encrypted_assertion, saml.assertion_count,
-// signature.*; never throws.
+// signature.*, or xml.namespace (a signed element c14n cannot canonicalize); never throws.
 Result<VerifiedResponse> VerifySignatures(const xml::Document& doc, const dsig::Verifier& verifier,
                                           const SignaturePolicy& policy,
                                           dsig::VerifyStats* stats = nullptr);
