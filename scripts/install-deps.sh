@@ -21,6 +21,7 @@ PACKAGES=(
   libpugixml-dev libbotan-2-dev libsqlite3-dev libspdlog-dev nlohmann-json3-dev
   libboost-test-dev libcli11-dev libcpp-httplib-dev zlib1g-dev libre2-dev
   xmlsec1 libxml2-utils python3 python3-lxml
+  clang libclang-rt-14-dev clang-format
 )
 if [ "$E2E" = 1 ]; then
   PACKAGES+=(simplesamlphp apache2 libapache2-mod-php php-xml php-mbstring chromium fonts-dejavu-core)
