@@ -1,6 +1,8 @@
 // Where each value of a rule document starts, so a problem found after nlohmann parsed the
-// document can still name LINE:COL. Runs only on text nlohmann accepted, so it can assume
-// well-formed JSON; nesting deeper than kMaxDepth is skipped without recursion.
+// document can still name LINE:COL. Also runs on text nlohmann gave up on at an out-of-range
+// number, whose rest may be malformed ("[1e999}"): every step consumes a byte or stops at a
+// closing bracket, so the walk always ends. Nesting deeper than kMaxDepth is skipped without
+// recursion.
 #include <cctype>
 #include <set>
 #include <string>
@@ -62,7 +64,7 @@ class Walker {
     std::set<std::string> seen;
     for (;;) {
       Ws();
-      if (i_ >= t_.size() || t_[i_] == '}') break;
+      if (i_ >= t_.size() || t_[i_] == '}' || t_[i_] == ']') break;
       if (t_[i_] == ',') {
         ++i_;
         continue;
@@ -83,7 +85,7 @@ class Walker {
     std::size_t n = 0;
     for (;;) {
       Ws();
-      if (i_ >= t_.size() || t_[i_] == ']') break;
+      if (i_ >= t_.size() || t_[i_] == ']' || t_[i_] == '}') break;
       if (t_[i_] == ',') {
         ++i_;
         continue;

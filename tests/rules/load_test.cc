@@ -122,6 +122,23 @@ BOOST_AUTO_TEST_CASE(json_numbers_out_of_range_name_their_path) {
     BOOST_TEST(p[0].line == c.line, c.doc);
     BOOST_TEST(p[0].column == c.column, c.doc);
   }
+  // Found by fuzz/rules_load (fuzz/regressions/rules_load): after an out-of-range number the
+  // rest of the text may be malformed; a mismatched bracket used to loop without end, filling
+  // memory with paths.
+  const Case malformed[] = {
+      {"{\"attributes\": [1e999}", "$.attributes[0]", 1, 17},
+      {"{\"a\": {\"b\": [1, 2e400}}]", "$.a.b[1]", 1, 17},
+  };
+  for (const Case& c : malformed) {
+    std::vector<Problem> p;
+    Result<RuleSet> r = LoadRules(c.doc, "r.json", &p);
+    BOOST_REQUIRE(!r.ok());
+    BOOST_TEST(r.status().code() == "rules.json_syntax", c.doc);
+    BOOST_REQUIRE(p.size() == 1u);
+    BOOST_TEST(p[0].path == c.path, c.doc);
+    BOOST_TEST(p[0].line == c.line, c.doc);
+    BOOST_TEST(p[0].column == c.column, c.doc);
+  }
   // The same for the ATTRS.json of `rules test --attributes`.
   Result<Claims> claims = ClaimsFromJson("{\"subject\": \"s\",\n \"attributes\": {\"a\": [1e999]}}",
                                          "a.json");
