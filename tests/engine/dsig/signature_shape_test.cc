@@ -66,6 +66,8 @@ std::string KeyInfo() {
          "</ds:X509Certificate></ds:X509Data></ds:KeyInfo>";
 }
 
+// The parts of the document's Signature. Its nodes (signed_info) dangle once this returns: use
+// it for codes and values only.
 Result<SignatureParts> Read(const std::string& xml, const VerifyOptions& options = {}) {
   xml::Document doc = testing::MustParse(xml);
   const pugi::xml_node signature = doc.Child(doc.root(), kDsigNs, "Signature");
@@ -100,7 +102,12 @@ BOOST_AUTO_TEST_CASE(reads_every_part_of_a_profile_signature) {
       kExcTransform,
       "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\">" +
           std::string(kInclusive) + "</ds:Transform>");
-  Result<SignatureParts> parts = Read(xml);
+  // The parts point into the document (signed_info), so it must outlive them: parsed here, not
+  // in Read() (ASan found the read after free).
+  const xml::Document doc = testing::MustParse(xml);
+  const pugi::xml_node signature = doc.Child(doc.root(), kDsigNs, "Signature");
+  BOOST_REQUIRE(signature);
+  Result<SignatureParts> parts = ReadSignature(doc, signature, {});
   BOOST_REQUIRE_MESSAGE(parts.ok(), parts.status().code() << ": " << parts.status().message());
   BOOST_TEST(xml::LocalName(parts->signed_info) == "SignedInfo");
   BOOST_TEST(parts->signed_info_prefixes == (std::vector<std::string>{"ds", "#default"}),
