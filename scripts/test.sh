@@ -20,5 +20,5 @@ phase "format check" ./scripts/check-format.sh
 phase "build" ./scripts/build.sh
 phase "ctest" ctest_all
 phase "sanitizers (ASan+UBSan build and C++ suites)" ./scripts/sanitize.sh
-phase "fuzz (30 s per target)" ./scripts/fuzz.sh 30
+phase "fuzz (30 s per target, one per core)" env FUZZ_JOBS="$(nproc)" ./scripts/fuzz.sh 30
 echo "== test.sh: all passed in $SECONDS s" >&2
