@@ -24,8 +24,8 @@ int AddOrUpdate(const CliContext& ctx, const std::string& file, bool update) {
               << config.status().message() << "\n";
     return kExitUsage;
   }
-  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path, /*create=*/true);
-  if (!db) return kExitUsage;
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path, DbAccess::kCreate);
+  if (!db) return kExitError;
   Result<std::optional<storage::ConnectionRecord>> existing =
       storage::GetConnection(*db, config->name);
   if (!existing.ok()) return ReportError(existing.status());
@@ -36,6 +36,10 @@ int AddOrUpdate(const CliContext& ctx, const std::string& file, bool update) {
   }
   Result<storage::Txn> txn = storage::Txn::BeginImmediate(*db);
   if (!txn.ok()) return ReportError(txn.status());
+  // Checked inside the write transaction, so two concurrent adds cannot both pass.
+  if (Status s = pipeline::CheckSpConflict(*db, *config); !s.ok()) {
+    return ReportError(std::move(s).Prefixed(file + ": "));
+  }
   if (Status s = storage::PutConnection(*txn, config->name, pipeline::ToStoredJson(*config),
                                         SystemClock().Now());
       !s.ok()) {
@@ -48,8 +52,8 @@ int AddOrUpdate(const CliContext& ctx, const std::string& file, bool update) {
 }
 
 int List(const CliContext& ctx) {
-  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
-  if (!db) return kExitUsage;
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path, DbAccess::kRead);
+  if (!db) return kExitError;
   Result<std::vector<storage::ConnectionRecord>> all = storage::ListConnections(*db);
   if (!all.ok()) return ReportError(all.status());
   std::vector<std::vector<std::string>> rows;
@@ -67,21 +71,28 @@ int List(const CliContext& ctx) {
 }
 
 int Show(const CliContext& ctx, const std::string& name) {
-  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
-  if (!db) return kExitUsage;
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path, DbAccess::kRead);
+  if (!db) return kExitError;
   Result<std::optional<storage::ConnectionRecord>> r = storage::GetConnection(*db, name);
   if (!r.ok()) return ReportError(r.status());
   if (!r->has_value()) {
-    std::cerr << "claimgate connection: no connection named '" << name << "'\n";
-    return kExitRejected;
+    return ReportError(Status::Error(errors::kProvisioningUnknownConnection,
+                                     "no connection named '" + name +
+                                         "' (see `claimgate connection list`)"));
   }
-  std::cout << nlohmann::json::parse((*r)->config_json).dump(2) << "\n";
-  return kExitAccepted;
+  const nlohmann::json doc =
+      nlohmann::json::parse((*r)->config_json, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) {
+    return ReportError(Status::Error(errors::kStorageCorrupt,
+                                     "connection '" + name + "': the stored JSON is malformed"));
+  }
+  std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  return kExitOk;
 }
 
 int Remove(const CliContext& ctx, const std::string& name) {
   std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
-  if (!db) return kExitUsage;
+  if (!db) return kExitError;
   Result<storage::Txn> txn = storage::Txn::BeginImmediate(*db);
   if (!txn.ok()) return ReportError(txn.status());
   if (Status s = storage::RemoveConnection(*txn, name); !s.ok()) return ReportError(s);
