@@ -334,7 +334,9 @@ Status ReadSp(const Reader& r, const json& doc, const std::string& dir, Connecti
     }
     c->sp_signing_certificate_pem = std::move(pem);
   }
-  if (!c->sp_signing_certificate_pem.empty()) {
+  // Binary (DER) text cannot be stored in the JSON row; whether it is the right PEM is the
+  // request signer's check (signature.sp_key).
+  if (!IsStrictUtf8(c->sp_signing_certificate_pem)) {
     if (Status st = CheckPem(r, "$.sp.signing_certificate_file", cert_file,
                              c->sp_signing_certificate_pem);
         !st.ok()) {

@@ -229,6 +229,11 @@ BOOST_AUTO_TEST_CASE(files_that_are_not_what_they_should_be_are_named) {
                 "$.idp.certificates[0]: idp.der is not a PEM certificate");
   ExpectProblem(sp + R"("idp": {"entity_id": "i", "certificates_pem": ["MIIB"]}})",
                 "$.idp.certificates_pem[0]: the value is not a PEM certificate");
+  ExpectProblem(R"({"name": "c", "profile": "console", "sp": {"entity_id": "e",
+      "acs_url": "https://sp.example/acs", "signing_key_file": "idp.pem",
+      "signing_certificate_file": "idp.der"},
+      "idp": {"entity_id": "i", "certificates": ["idp.pem"]}})",
+                "$.sp.signing_certificate_file: idp.der is not a PEM certificate");
   const cg::Result<cg::pipeline::ConnectionConfig> missing =
       cg::pipeline::ReadConnectionFile((dir / "no-such-connection.json").string());
   BOOST_TEST(missing.status().message().find("no-such-connection.json: no such file") !=
