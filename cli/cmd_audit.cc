@@ -54,8 +54,8 @@ int List(CliContext& ctx, const AuditArgs& a) {
   if (!until.ok()) return ReportError(Status(until.status()).Prefixed("--until: "));
   f.since = *since;
   f.until = *until;
-  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
-  if (!db) return kExitUsage;
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path, DbAccess::kRead);
+  if (!db) return kExitError;
   Result<std::vector<storage::AuditEntry>> rows = storage::ListAudit(*db, f);
   if (!rows.ok()) return ReportError(rows.status());
   if (a.json) {
@@ -86,8 +86,8 @@ int Verify(CliContext& ctx, bool json, std::string expect_head) {
               << "' is not a SHA-256 hash (64 hex digits)\n";
     return kExitUsage;
   }
-  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
-  if (!db) return kExitUsage;
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path, DbAccess::kRead);
+  if (!db) return kExitError;
   Result<storage::AuditVerification> v = storage::VerifyAudit(*db, expect_head);
   if (!v.ok()) return ReportError(v.status());
   if (json) {

@@ -1,14 +1,13 @@
 // claimgate c14n: the exclusive canonical form of one element of a document (debugging signed
 // messages, and the oracle side of tests/engine/xml/c14n_differential.py).
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <sstream>
 #include <string>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/io.h"
 #include "engine/xml/c14n.h"
 #include "engine/xml/document.h"
 
@@ -22,23 +21,14 @@ struct C14nArgs {
   std::string file;
 };
 
-bool ReadInput(const std::string& file, std::string* bytes) {
-  if (file == "-") {
-    bytes->assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    return !std::cin.bad();
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return false;
-  bytes->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
-}
-
 int Run(const C14nArgs& args) {
-  std::string bytes;
-  if (!ReadInput(args.file, &bytes)) {
-    std::cerr << "claimgate c14n: cannot read " << args.file << "\n";
+  Result<std::string> read = ReadArg(args.file);
+  if (!read.ok()) {
+    std::cerr << "claimgate c14n: " << read.status().code() << ": " << read.status().message()
+              << "\n";
     return kExitUsage;
   }
+  const std::string& bytes = *read;
   xml::ParseOptions parse_options;
   parse_options.allow_processing_instructions = true;
   Result<xml::Document> doc = xml::Document::Parse(bytes, parse_options);

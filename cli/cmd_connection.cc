@@ -26,8 +26,8 @@ int AddOrUpdate(const CliContext& ctx, const std::string& file, bool update) {
               << config.status().message() << "\n";
     return kExitUsage;
   }
-  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path, /*create=*/true);
-  if (!db) return kExitUsage;
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path, DbAccess::kCreate);
+  if (!db) return kExitError;
   // The change and its audit row ("connection.add" / "connection.update") commit together.
   Result<pipeline::ConnectionChange> change =
       pipeline::StoreConnection(*db, *config, update, CliActor(), SystemClock().Now());
@@ -38,7 +38,9 @@ int AddOrUpdate(const CliContext& ctx, const std::string& file, bool update) {
                 << (update ? "' does not exist (use add)\n" : "' already exists (use update)\n");
       return kExitUsage;
     }
-    return ReportError(change.status());
+    Status s = change.status();
+    if (s.Is(errors::kProvisioningSpConflict)) return ReportError(std::move(s).Prefixed(file + ": "));
+    return ReportError(s);
   }
   if (*change == pipeline::ConnectionChange::kUnchanged) {
     std::cout << "connection " << config->name << " unchanged\n";
@@ -50,8 +52,8 @@ int AddOrUpdate(const CliContext& ctx, const std::string& file, bool update) {
 }
 
 int List(const CliContext& ctx) {
-  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
-  if (!db) return kExitUsage;
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path, DbAccess::kRead);
+  if (!db) return kExitError;
   Result<std::vector<storage::ConnectionRecord>> all = storage::ListConnections(*db);
   if (!all.ok()) return ReportError(all.status());
   std::vector<std::vector<std::string>> rows;
@@ -69,21 +71,28 @@ int List(const CliContext& ctx) {
 }
 
 int Show(const CliContext& ctx, const std::string& name) {
-  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
-  if (!db) return kExitUsage;
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path, DbAccess::kRead);
+  if (!db) return kExitError;
   Result<std::optional<storage::ConnectionRecord>> r = storage::GetConnection(*db, name);
   if (!r.ok()) return ReportError(r.status());
   if (!r->has_value()) {
-    std::cerr << "claimgate connection: no connection named '" << name << "'\n";
-    return kExitRejected;
+    return ReportError(Status::Error(errors::kProvisioningUnknownConnection,
+                                     "no connection named '" + name +
+                                         "' (see `claimgate connection list`)"));
   }
-  std::cout << nlohmann::json::parse((*r)->config_json).dump(2) << "\n";
-  return kExitAccepted;
+  const nlohmann::json doc =
+      nlohmann::json::parse((*r)->config_json, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) {
+    return ReportError(Status::Error(errors::kStorageCorrupt,
+                                     "connection '" + name + "': the stored JSON is malformed"));
+  }
+  std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  return kExitOk;
 }
 
 int Remove(const CliContext& ctx, const std::string& name, bool force) {
   std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
-  if (!db) return kExitUsage;
+  if (!db) return kExitError;
   // The removal, each user's "user.remove" row and the "connection.remove" row commit together.
   Result<std::int64_t> users = pipeline::RemoveConnection(*db, name, force, CliActor());
   if (!users.ok()) return ReportError(users.status());

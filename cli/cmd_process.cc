@@ -58,7 +58,7 @@ int Run(const CliContext& ctx, const ProcessArgs& args) {
   }
   const pipeline::Decision d = pipeline::Process(*connection, *raw, context, *db);
   std::cout << pipeline::Dump(pipeline::DecisionJson(d)) << std::endl;
-  return d.accepted() ? kExitAccepted : kExitRejected;
+  return ExitCodeForDecision(d.accepted(), d.status.code());
 }
 
 }  // namespace

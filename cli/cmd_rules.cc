@@ -1,11 +1,9 @@
 // claimgate rules check | test | profile | functions | aliases: lint a rule document, dry-run
 // it on a set of attributes with an explanation, print a built-in profile, the expression
 // functions or the alias table (both generated from the code; --markdown for the README).
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,12 +17,14 @@
 namespace claimgate::cli {
 namespace {
 
+// Reads FILE (cli/io.h); prints "FILE: is a directory [input.unreadable]" and the like.
 bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  *out = s.str();
+  Result<std::string> text = ReadArg(path);
+  if (!text.ok()) {
+    std::cerr << text.status().message() << " [" << text.status().code() << "]\n";
+    return false;
+  }
+  *out = *std::move(text);
   return true;
 }
 
@@ -40,10 +40,7 @@ bool LoadRuleArg(const std::string& arg, std::unique_ptr<rules::RuleSet>* out) {
     return true;
   }
   std::string text;
-  if (!ReadFile(arg, &text)) {
-    std::cerr << arg << ": cannot read the file\n";
-    return false;
-  }
+  if (!ReadFile(arg, &text)) return false;
   std::vector<rules::Problem> problems;
   Result<rules::RuleSet> r = rules::LoadRules(text, arg, &problems);
   if (!r.ok()) {
@@ -106,10 +103,7 @@ int RunTest(const TestArgs& a) {
     return m.accepted() ? kExitAccepted : kExitRejected;
   }
   std::string text;
-  if (!ReadFile(a.attributes, &text)) {
-    std::cerr << a.attributes << ": cannot read the file\n";
-    return kExitUsage;
-  }
+  if (!ReadFile(a.attributes, &text)) return kExitUsage;
   Result<Claims> claims = rules::ClaimsFromJson(text, a.attributes);
   if (!claims.ok()) {
     std::cerr << claims.status().message() << " [" << claims.status().code() << "]\n";

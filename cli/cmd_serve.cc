@@ -120,7 +120,7 @@ int Serve(const CliContext& ctx, const ServeArgs& a) {
 }
 
 int SpMetadata(const CliContext& ctx, const ServeArgs& a) {
-  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path, DbAccess::kRead);
   if (!db) return kExitUsage;
   std::optional<pipeline::Connection> c = LoadConnection(*db, a.connection);
   if (!c) return kExitUsage;

@@ -10,9 +10,12 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/storage_cli.h"
+#include "pipeline/admit.h"
+#include "pipeline/connection.h"
 #include "pipeline/decision_json.h"
 #include "base/clock.h"
 #include "storage/admin.h"
+#include "storage/connections.h"
 #include "storage/users.h"
 
 namespace claimgate::cli {
@@ -25,9 +28,29 @@ struct UserArgs {
   bool json = false;
 };
 
+// provisioning.unknown_connection unless `name` is stored; nullopt config when it is but does
+// not load (the command goes on: the check it serves is only about the name).
+Result<std::optional<pipeline::ConnectionConfig>> StoredConfig(storage::Db& db,
+                                                               const std::string& name) {
+  Result<std::optional<storage::ConnectionRecord>> record = storage::GetConnection(db, name);
+  if (!record.ok()) return record.status();
+  if (!*record) {
+    return Status::Error(errors::kProvisioningUnknownConnection,
+                         "no connection named '" + name + "' (see `claimgate connection list`)");
+  }
+  Result<pipeline::ConnectionConfig> config =
+      pipeline::FromStoredJson((*record)->config_json, name);
+  if (!config.ok()) return std::optional<pipeline::ConnectionConfig>();
+  return std::optional<pipeline::ConnectionConfig>(*std::move(config));
+}
+
 int List(CliContext& ctx, const UserArgs& a) {
-  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
-  if (!db) return kExitUsage;
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path, DbAccess::kRead);
+  if (!db) return kExitError;
+  if (!a.connection.empty()) {
+    Result<std::optional<pipeline::ConnectionConfig>> c = StoredConfig(*db, a.connection);
+    if (!c.ok()) return ReportError(c.status());
+  }
   Result<std::vector<storage::User>> users = storage::ListUsers(
       *db, a.connection.empty() ? std::nullopt : std::optional<std::string>(a.connection));
   if (!users.ok()) return ReportError(users.status());
@@ -50,8 +73,12 @@ int List(CliContext& ctx, const UserArgs& a) {
 }
 
 int Show(CliContext& ctx, const UserArgs& a) {
-  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
-  if (!db) return kExitUsage;
+  std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path, DbAccess::kRead);
+  if (!db) return kExitError;
+  if (Result<std::optional<pipeline::ConnectionConfig>> c = StoredConfig(*db, a.connection);
+      !c.ok()) {
+    return ReportError(c.status());
+  }
   Result<std::optional<storage::User>> u = storage::FindUser(*db, a.connection, a.subject);
   if (!u.ok()) return ReportError(u.status());
   if (!*u) {
@@ -75,7 +102,21 @@ int Add(CliContext& ctx, const UserArgs& a) {
     n.attributes[kv.substr(0, eq)].push_back(kv.substr(eq + 1));
   }
   std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
-  if (!db) return kExitUsage;
+  if (!db) return kExitError;
+  Result<std::optional<pipeline::ConnectionConfig>> config = StoredConfig(*db, a.connection);
+  if (!config.ok()) return ReportError(config.status());
+  if (!a.email.empty()) {
+    // The stored connection's enforced domains; its address format only when it does not load.
+    const pipeline::ConnectionConfig none;
+    if (Status s = pipeline::CheckAccountEmail(*config ? **config : none, a.email); !s.ok()) {
+      return ReportError(std::move(s).Prefixed("--email: "));
+    }
+  }
+  for (const std::string& p : a.permissions) {
+    if (Status s = storage::CheckPermission(p); !s.ok()) {
+      return ReportError(std::move(s).Prefixed("--permission: "));
+    }
+  }
   Result<std::int64_t> id = storage::AdminAddUser(*db, n, SystemClock().Now(), CliActor());
   if (!id.ok()) return ReportError(id.status());
   std::cout << pipeline::Dump({{"user_id", *id}, {"action", "created"}}) << "\n";
@@ -84,7 +125,7 @@ int Add(CliContext& ctx, const UserArgs& a) {
 
 int SetStatus(CliContext& ctx, const UserArgs& a, storage::UserStatus status) {
   std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
-  if (!db) return kExitUsage;
+  if (!db) return kExitError;
   const Result<bool> changed = storage::AdminSetUserStatus(*db, a.connection, a.subject, status,
                                                            SystemClock().Now(), CliActor());
   if (!changed.ok()) return ReportError(changed.status());
@@ -97,7 +138,7 @@ int SetStatus(CliContext& ctx, const UserArgs& a, storage::UserStatus status) {
 
 int EditPermission(CliContext& ctx, const UserArgs& a, bool grant) {
   std::optional<storage::Db> db = OpenDbOrReport(ctx.db_path);
-  if (!db) return kExitUsage;
+  if (!db) return kExitError;
   const TimePoint now = SystemClock().Now();
   const std::string actor = CliActor();
   Result<bool> changed =

@@ -1,45 +1,23 @@
 #include "cli/io.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <memory>
+#include <unistd.h>
+
+#include "base/file.h"
 
 namespace claimgate::cli {
 
-namespace {
-struct FileCloser {
-  void operator()(std::FILE* f) const noexcept {
-    if (f != nullptr && f != stdin) std::fclose(f);
-  }
-};
-}  // namespace
+Result<std::string> ReadArg(const std::string& path, std::size_t max_bytes) {
+  return path == "-" ? ReadDescriptor(STDIN_FILENO, "-", max_bytes) : ReadFile(path, max_bytes);
+}
 
 std::optional<std::string> ReadInput(const std::string& path, std::string* error,
                                      std::size_t max_bytes) {
-  std::unique_ptr<std::FILE, FileCloser> f(path == "-" ? stdin : std::fopen(path.c_str(), "rb"));
-  if (!f) {
-    *error = path + ": " + std::strerror(errno);
+  Result<std::string> text = ReadArg(path, max_bytes);
+  if (!text.ok()) {
+    *error = text.status().message();
     return std::nullopt;
   }
-  std::string out;
-  char buf[65536];
-  while (true) {
-    const std::size_t n = std::fread(buf, 1, sizeof buf, f.get());
-    out.append(buf, n);
-    if (max_bytes != 0 && out.size() > max_bytes) {
-      out.resize(max_bytes + 1);
-      break;
-    }
-    if (n < sizeof buf) {
-      if (std::ferror(f.get())) {
-        *error = path + ": read error";
-        return std::nullopt;
-      }
-      break;
-    }
-  }
-  return out;
+  return *std::move(text);
 }
 
 }  // namespace claimgate::cli

@@ -15,7 +15,11 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("claimgate ") + CLAIMGATE_VERSION,
                        "Print the version and exit");
   app.require_subcommand(1);
-  app.add_option("--db", ctx.db_path, "SQLite database (default ./claimgate.db)");
+  app.add_option("--db", ctx.db_path, "SQLite database (default ./claimgate.db)")
+      ->check([](const std::string& path) {
+        // An empty name would make SQLite use a private, temporary database: every write lost.
+        return path.empty() ? std::string("must name a database file, not ''") : std::string();
+      });
   claimgate::cli::AddErrorCodesCommand(app, ctx);
   claimgate::cli::AddVerifyCommand(app, ctx);
   claimgate::cli::AddConnectionCommand(app, ctx);

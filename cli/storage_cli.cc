@@ -8,9 +8,10 @@
 
 namespace claimgate::cli {
 
-std::optional<storage::Db> OpenDbOrReport(const std::string& path, bool create) {
+std::optional<storage::Db> OpenDbOrReport(const std::string& path, DbAccess access) {
   storage::DbOptions options;
-  options.create_if_missing = create;
+  options.create_if_missing = access == DbAccess::kCreate;
+  options.read_only = access == DbAccess::kRead;
   Result<storage::Db> db = storage::Db::Open(path, options);
   if (!db.ok()) {
     (void)ReportError(db.status());
@@ -21,11 +22,7 @@ std::optional<storage::Db> OpenDbOrReport(const std::string& path, bool create) 
 
 int ReportError(const Status& s) {
   std::cerr << "claimgate: " << s.code() << ": " << Printable(s.message()) << "\n";
-  const bool refused = s.Is(errors::kStorageNotFound) || s.Is(errors::kStorageInvalidArgument) ||
-                       s.Is(errors::kProvisioningUserExists) ||
-                       s.Is(errors::kProvisioningUnknownConnection) ||
-                       s.Is(errors::kProvisioningInvalidRequest);
-  return refused ? kExitRejected : kExitUsage;
+  return ExitCodeForError(s);
 }
 
 std::string Printable(const std::string& text) {

@@ -12,13 +12,21 @@
 
 namespace claimgate::cli {
 
-// Opens the --db database; on failure prints "claimgate: <code>: <message>" on stderr and
-// returns nullopt. Unless `create` is set, a missing file is an error (storage.open), not a new
-// empty database.
-std::optional<storage::Db> OpenDbOrReport(const std::string& path, bool create = false);
+// How a command uses the --db database.
+enum class DbAccess {
+  kRead,    // reads only: opened read-only, so an archived copy or a read-only file works
+  kWrite,   // reads and writes an existing database
+  kCreate,  // may create it (connection add / update)
+};
 
-// Prints "claimgate: <code>: <message>" on stderr and returns the exit code for it:
-// 1 (refused: not found, already exists, invalid value) or 2 (the database is unusable).
+// Opens the --db database; on failure prints "claimgate: <code>: <message>" on stderr and
+// returns nullopt. Unless kCreate, a missing or empty file is an error (storage.open,
+// storage.not_claimgate), never a new empty database.
+std::optional<storage::Db> OpenDbOrReport(const std::string& path,
+                                          DbAccess access = DbAccess::kWrite);
+
+// Prints "claimgate: <code>: <message>" on stderr and returns the exit code for it (always
+// kExitError, cli/exit_codes.h).
 int ReportError(const Status& s);
 
 // Replaces control characters (newlines, ESC...) so stored text cannot drive the terminal.

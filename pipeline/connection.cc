@@ -2,14 +2,17 @@
 #include "pipeline/connection.h"
 
 #include <filesystem>
-#include <fstream>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
+#include "base/file.h"
+#include "base/utf8.h"
 #include "engine/saml/metadata.h"
+#include "pipeline/admit.h"
 #include "rules/rule_set.h"
 #include "storage/connections.h"
+#include "storage/users.h"
 
 namespace claimgate::pipeline {
 
@@ -75,17 +78,41 @@ bool WellFormedUrl(const std::string& url) {
   return scheme && url.find_first_of(" \t\r\n\"<>") == std::string::npos && url.size() > 8;
 }
 
-std::optional<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string Resolve(const std::string& base_dir, const std::string& file) {
   if (file.empty() || file[0] == '/' || base_dir.empty()) return file;
   return base_dir + "/" + file;
+}
+
+// Reads `file` (relative to `dir`) named at JSON path `at` (base/file.h says why it cannot:
+// "is a directory", "permission denied", "no such file").
+Status ReadNamedFile(const Reader& r, const std::string& at, const std::string& dir,
+                     const std::string& file, std::string* out) {
+  Result<std::string> text = ReadFile(Resolve(dir, file));
+  if (!text.ok()) return r.Fail(at, text.status().message());
+  *out = *std::move(text);
+  return Status::Ok();
+}
+
+// A certificate must be PEM text: a DER file would be stored as binary in the JSON row.
+Status CheckPem(const Reader& r, const std::string& at, const std::string& file,
+                const std::string& text) {
+  if (IsStrictUtf8(text) && text.find("-----BEGIN CERTIFICATE-----") != std::string::npos) {
+    return Status::Ok();
+  }
+  return r.Fail(at, (file.empty() ? std::string("the value") : file) +
+                        " is not a PEM certificate (-----BEGIN CERTIFICATE-----); a DER file "
+                        "converts with `openssl x509 -inform der -in FILE -out FILE.pem`");
+}
+
+// An absolute http(s) URL with a host and no user information, spaces or quotes: an entry of
+// relay_state_allow_list (exact, or a prefix when it ends in '/').
+bool AbsoluteUrlWithHost(const std::string& url) {
+  if (!WellFormedUrl(url)) return false;
+  const std::size_t host = url.find("://") + 3;
+  const std::size_t end = url.find_first_of("/?#", host);
+  const std::string authority = url.substr(host, end == std::string::npos ? end : end - host);
+  return !authority.empty() && authority.find('@') == std::string::npos &&
+         authority.find('*') == std::string::npos && authority[0] != ':';
 }
 
 const std::set<std::string> kProfiles = {"flex", "frontline", "console", "sendgrid", "custom"};
@@ -108,16 +135,18 @@ Status ReadSecurity(const Reader& r, const json& doc, ConnectionConfig* c) {
     if (Status st = r.Bool(s, "$.security", key, field); !st.ok()) return st;
   }
   if (s.contains("clock_skew_seconds")) {
-    if (!s["clock_skew_seconds"].is_number_integer() || s["clock_skew_seconds"].get<int>() < 0 ||
-        s["clock_skew_seconds"].get<int>() > kMaxClockSkewSeconds) {
+    if (!s["clock_skew_seconds"].is_number_integer() ||
+        s["clock_skew_seconds"].get<long long>() < 0 ||
+        s["clock_skew_seconds"].get<long long>() > kMaxClockSkewSeconds) {
       return r.Fail("$.security.clock_skew_seconds",
                     "must be an integer from 0 to " + std::to_string(kMaxClockSkewSeconds));
     }
     c->clock_skew_seconds = s["clock_skew_seconds"].get<int>();
   }
   if (s.contains("min_rsa_bits")) {
-    if (!s["min_rsa_bits"].is_number_integer() || s["min_rsa_bits"].get<int>() < 1024) {
-      return r.Fail("$.security.min_rsa_bits", "must be an integer of at least 1024");
+    if (!s["min_rsa_bits"].is_number_integer() || s["min_rsa_bits"].get<long long>() < 1024 ||
+        s["min_rsa_bits"].get<long long>() > 16384) {
+      return r.Fail("$.security.min_rsa_bits", "must be an integer from 1024 to 16384");
     }
     c->min_rsa_bits = s["min_rsa_bits"].get<std::size_t>();
   }
@@ -147,9 +176,21 @@ Status ReadProvisioning(const Reader& r, const json& doc, ConnectionConfig* c) {
       !st.ok()) {
     return st;
   }
+  for (std::size_t i = 0; i < c->default_permissions.size(); ++i) {
+    if (Status st = storage::CheckPermission(c->default_permissions[i]); !st.ok()) {
+      return r.Fail("$.provisioning.default_permissions[" + std::to_string(i) + "]", st.message());
+    }
+  }
   if (Status st = r.Strings(p, "$.provisioning", "enforced_domains", &c->enforced_domains);
       !st.ok()) {
     return st;
+  }
+  for (std::size_t i = 0; i < c->enforced_domains.size(); ++i) {
+    if (!IsDomainName(c->enforced_domains[i])) {
+      return r.Fail("$.provisioning.enforced_domains[" + std::to_string(i) + "]",
+                    "'" + c->enforced_domains[i] +
+                        "' is not a domain name like acme.example (no '@', no wildcard)");
+    }
   }
   if (p.contains("default_attribute_policy")) {
     std::string text;
@@ -193,9 +234,14 @@ Status ReadIdp(const Reader& r, const json& doc, const std::string& dir, Connect
   if (Status st = r.String(idp, "$.idp", "entity_id", &c->idp_entity_id); !st.ok()) return st;
   if (Status st = r.String(idp, "$.idp", "sso_url", &c->idp_sso_url); !st.ok()) return st;
   if (!metadata_file.empty()) {
-    std::optional<std::string> text = ReadText(Resolve(dir, metadata_file));
-    if (!text) return r.Fail("$.idp.metadata_file", "cannot read " + metadata_file);
-    c->idp_metadata_xml = std::move(*text);
+    std::string text;
+    if (Status st = ReadNamedFile(r, "$.idp.metadata_file", dir, metadata_file, &text); !st.ok()) {
+      return st;
+    }
+    if (!IsStrictUtf8(text)) {
+      return r.Fail("$.idp.metadata_file", metadata_file + " is not UTF-8 XML");
+    }
+    c->idp_metadata_xml = std::move(text);
   } else if (idp.contains("metadata_xml")) {
     std::string xml;
     if (Status st = r.String(idp, "$.idp", "metadata_xml", &xml); !st.ok()) return st;
@@ -209,15 +255,22 @@ Status ReadIdp(const Reader& r, const json& doc, const std::string& dir, Connect
     return st;
   }
   for (std::size_t i = 0; i < files.size(); ++i) {
-    std::optional<std::string> pem = ReadText(Resolve(dir, files[i]));
-    if (!pem) {
-      return r.Fail("$.idp.certificates[" + std::to_string(i) + "]", "cannot read " + files[i]);
-    }
-    c->idp_certificates_pem.push_back(std::move(*pem));
+    const std::string at = "$.idp.certificates[" + std::to_string(i) + "]";
+    std::string pem;
+    if (Status st = ReadNamedFile(r, at, dir, files[i], &pem); !st.ok()) return st;
+    if (Status st = CheckPem(r, at, files[i], pem); !st.ok()) return st;
+    c->idp_certificates_pem.push_back(std::move(pem));
   }
   std::vector<std::string> inline_pems;
   if (Status st = r.Strings(idp, "$.idp", "certificates_pem", &inline_pems); !st.ok()) return st;
-  for (std::string& p : inline_pems) c->idp_certificates_pem.push_back(std::move(p));
+  for (std::size_t i = 0; i < inline_pems.size(); ++i) {
+    if (Status st = CheckPem(r, "$.idp.certificates_pem[" + std::to_string(i) + "]", "",
+                             inline_pems[i]);
+        !st.ok()) {
+      return st;
+    }
+    c->idp_certificates_pem.push_back(std::move(inline_pems[i]));
+  }
   if (!c->idp_metadata_xml && c->idp_certificates_pem.empty()) {
     return r.Fail("$.idp", "needs metadata_file, or entity_id with certificates");
   }
@@ -231,12 +284,15 @@ Status ReadIdp(const Reader& r, const json& doc, const std::string& dir, Connect
 }
 
 Status ReadRules(const Reader& r, const json& doc, const std::string& dir, ConnectionConfig* c) {
+  if (doc.contains("rules_file") && doc.contains("rules")) {
+    return r.Fail("$.rules_file", "give rules or rules_file, not both");
+  }
   if (doc.contains("rules_file")) {
     std::string file;
     if (Status st = r.String(doc, "$", "rules_file", &file); !st.ok()) return st;
-    std::optional<std::string> text = ReadText(Resolve(dir, file));
-    if (!text) return r.Fail("$.rules_file", "cannot read " + file);
-    c->rules_json = std::move(*text);
+    std::string text;
+    if (Status st = ReadNamedFile(r, "$.rules_file", dir, file, &text); !st.ok()) return st;
+    c->rules_json = std::move(text);
   } else if (doc.contains("rules")) {
     if (!doc["rules"].is_object()) return r.Fail("$.rules", "must be an object");
     c->rules_json = doc["rules"].dump();
@@ -271,9 +327,21 @@ Status ReadSp(const Reader& r, const json& doc, const std::string& dir, Connecti
     return st;
   }
   if (!cert_file.empty()) {
-    std::optional<std::string> pem = ReadText(Resolve(dir, cert_file));
-    if (!pem) return r.Fail("$.sp.signing_certificate_file", "cannot read " + cert_file);
-    c->sp_signing_certificate_pem = std::move(*pem);
+    std::string pem;
+    if (Status st = ReadNamedFile(r, "$.sp.signing_certificate_file", dir, cert_file, &pem);
+        !st.ok()) {
+      return st;
+    }
+    c->sp_signing_certificate_pem = std::move(pem);
+  }
+  // Binary (DER) text cannot be stored in the JSON row; whether it is the right PEM is the
+  // request signer's check (signature.sp_key).
+  if (!IsStrictUtf8(c->sp_signing_certificate_pem)) {
+    if (Status st = CheckPem(r, "$.sp.signing_certificate_file", cert_file,
+                             c->sp_signing_certificate_pem);
+        !st.ok()) {
+      return st;
+    }
   }
   if (!key_file.empty()) {
     std::error_code ec;
@@ -337,10 +405,22 @@ Result<ConnectionConfig> ParseConfig(const json& doc, const Reader& r, const std
   // (jit-idp-initiated, SendGrid's model).
   if (!doc.contains("security") || !doc["security"].contains("allow_idp_initiated")) {
     c.allow_idp_initiated = c.mode == ProvisioningMode::kJitIdpInitiated;
+  } else if (c.mode == ProvisioningMode::kJitIdpInitiated && !c.allow_idp_initiated) {
+    return r.Fail("$.security.allow_idp_initiated",
+                  "must not be false when provisioning.mode is jit-idp-initiated (accounts are "
+                  "created only from IdP-initiated sign-on, which this would refuse)");
   }
   if (Status st = r.Strings(doc, "$", "relay_state_allow_list", &c.relay_state_allow_list);
       !st.ok()) {
     return st;
+  }
+  for (std::size_t i = 0; i < c.relay_state_allow_list.size(); ++i) {
+    if (!AbsoluteUrlWithHost(c.relay_state_allow_list[i])) {
+      return r.Fail("$.relay_state_allow_list[" + std::to_string(i) + "]",
+                    "'" + c.relay_state_allow_list[i] +
+                        "' is not an absolute http(s) URL with a host (an exact URL, or a prefix "
+                        "ending in '/'; no wildcards)");
+    }
   }
   if (Status st = ReadProduct(r, doc, &c); !st.ok()) return st;
   return c;
@@ -387,15 +467,18 @@ bool RelayStateAllowed(const ConnectionConfig& config, std::string_view url) {
 }
 
 Result<ConnectionConfig> ReadConnectionFile(const std::string& path) {
-  std::optional<std::string> text = ReadText(path);
-  if (!text)
-    return Status::Error(errors::kProvisioningBadConnection, path + ": cannot read the file");
-  json doc;
-  try {
-    doc = json::parse(*text);
-  } catch (const json::parse_error& e) {
-    return Status::Error(errors::kProvisioningBadConnection,
-                         path + ": $: not valid JSON (byte " + std::to_string(e.byte) + ")");
+  Result<std::string> text = ReadFile(path);
+  if (!text.ok()) {
+    return Status::Error(errors::kProvisioningBadConnection, text.status().message());
+  }
+  // Syntax, numbers out of range and repeated keys, as rule documents are checked: nlohmann
+  // would keep the last of two equal keys, and a typo must never weaken a check.
+  if (std::optional<rules::Problem> p = rules::CheckJsonText(*text)) {
+    return Status::Error(errors::kProvisioningBadConnection, rules::FormatProblem(path, *p));
+  }
+  const json doc = json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) {
+    return Status::Error(errors::kProvisioningBadConnection, path + ": $: not valid JSON");
   }
   const std::size_t slash = path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash);
@@ -405,6 +488,17 @@ Result<ConnectionConfig> ReadConnectionFile(const std::string& path) {
   // Everything a login will need must load now, not at the first login.
   Result<Connection> loaded = Connection::Load(*config);
   if (!loaded.ok()) return Status(loaded.status()).Prefixed(path + ": ");
+  // A policy for an attribute the rules never produce is a typo (or a pass-through attribute,
+  // which must be declared in the rules to get a policy of its own).
+  const std::vector<std::string> outputs = loaded->rules().OutputNames();
+  for (const auto& [name, policy] : config->attribute_policies.per_attribute) {
+    if (std::find(outputs.begin(), outputs.end(), name) != outputs.end()) continue;
+    std::string list;
+    for (const std::string& o : outputs) list += (list.empty() ? "" : ", ") + o;
+    return reader.Fail("$.provisioning.attribute_policy." + name,
+                       "names no output attribute of the connection's rules (" + list +
+                           "); declare it in the rules to give it a policy");
+  }
   return config;
 }
 
@@ -444,7 +538,8 @@ std::string ToStoredJson(const ConnectionConfig& c) {
       {"relay_state_allow_list", c.relay_state_allow_list}};
   if (c.rules_json) doc["rules"] = json::parse(*c.rules_json, nullptr, false);
   if (!c.product_callback_url.empty()) doc["product"] = {{"callback_url", c.product_callback_url}};
-  return doc.dump();
+  // Every text was checked to be UTF-8 when read (CheckPem, the metadata); replace, never throw.
+  return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<ConnectionConfig> FromStoredJson(std::string_view text, std::string_view label) {
@@ -483,10 +578,10 @@ Result<Connection> Connection::Load(ConnectionConfig config) {
 
   Connection c;
   if (!config.sp_signing_key_file.empty()) {
-    std::optional<std::string> key_pem = ReadText(config.sp_signing_key_file);
-    if (!key_pem) {
+    Result<std::string> key_pem = ReadFile(config.sp_signing_key_file);
+    if (!key_pem.ok()) {
       return Status::Error(errors::kSignatureSpKey,
-                           "$.sp.signing_key_file: cannot read " + config.sp_signing_key_file);
+                           "$.sp.signing_key_file: " + key_pem.status().message());
     }
     Result<dsig::RequestSigner> signer = dsig::RequestSigner::Load(
         *key_pem, config.sp_signing_certificate_pem, "$.sp.signing_key_file");

@@ -120,4 +120,10 @@ Result<Connection> LoadConnection(const storage::ConnectionRecord& record);
 // storage.* and the load's codes otherwise.
 Result<Connection> LoadStoredConnection(storage::Db& db, const std::string& name);
 
+// provisioning.sp_conflict when another stored connection (another name) has the same SP entity
+// ID and ACS URL as `config`: a response addressed to one would then pass the audience,
+// destination and recipient checks of both, and each keeps its own replay cache, so it could be
+// used once per connection (pipeline/sp_conflict.cc). Call it inside the write transaction.
+Status CheckSpConflict(storage::Db& db, const ConnectionConfig& config);
+
 }  // namespace claimgate::pipeline

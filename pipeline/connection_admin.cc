@@ -161,6 +161,8 @@ Result<ConnectionChange> StoreConnection(storage::Db& db, const ConnectionConfig
     return Status::Error(errors::kStorageNotFound,
                          "connection '" + config.name + "' does not exist (use add)");
   }
+  // Inside the write transaction, so two concurrent adds cannot both pass (issue 15).
+  if (Status s = CheckSpConflict(db, config); !s.ok()) return s;
   std::optional<std::string> old_stored;
   if (existing->has_value()) {
     old_stored = (*existing)->config_json;

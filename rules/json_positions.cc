@@ -233,6 +233,19 @@ bool ParseJsonText(std::string_view text, Json* out, Problem* problem) {
   return false;
 }
 
+std::optional<Problem> CheckJsonText(std::string_view text) {
+  Json doc;
+  Problem problem;
+  if (!ParseJsonText(text, &doc, &problem)) return problem;
+  const Positions positions = IndexPositions(text);
+  if (positions.duplicate_keys.empty()) return std::nullopt;
+  const auto& [path, offset] = positions.duplicate_keys.front();
+  problem = Problem{&errors::kRulesDuplicateKey, path, 0, 0,
+                    "this key appears twice in one object"};
+  LineColumn(text, offset, &problem.line, &problem.column);
+  return problem;
+}
+
 Positions IndexPositions(std::string_view text) {
   Positions p;
   Walker(text, &p).Value("$", 0);

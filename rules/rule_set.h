@@ -4,6 +4,7 @@
 // "Claims-mapping rules" for the document format. No nlohmann type appears here (STYLE).
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,13 @@ struct Problem {
 
 // "LABEL:LINE:COL: PATH: MESSAGE" (LINE:COL omitted when unknown): the `rules check` line.
 std::string FormatProblem(std::string_view file_label, const Problem& p);
+
+// The JSON checks a rule document passes before its schema, for other JSON documents (connection
+// files): syntax, a number out of range (1e999) and a key repeated in one object (nlohmann would
+// keep the last value silently, so `"roles": "always", "roles": "never"` would weaken a check),
+// the first one found with its path and LINE:COL (rules.json_syntax, rules.duplicate_key).
+// nullopt when the text is clean. Never throws.
+std::optional<Problem> CheckJsonText(std::string_view text);
 
 // One output (worker) attribute. `multi` outputs print as a JSON array, others as a string.
 struct Field {

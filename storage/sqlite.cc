@@ -3,6 +3,7 @@
 #include "storage/sqlite.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <cstdio>
@@ -30,9 +31,30 @@ const ErrorCode& CodeFor(int rc) {
       return errors::kStorageCorrupt;
     case SQLITE_CANTOPEN:
       return errors::kStorageOpen;
+    case SQLITE_READONLY:
+      return errors::kStorageReadOnly;
     default:
       return errors::kStorageIo;
   }
+}
+
+// "file:" URI of a path (SQLite URI rules: '%', '?' and '#' escaped).
+std::string FileUri(const std::string& path, bool immutable) {
+  std::string uri = "file:";
+  for (const char c : path) {
+    if (c == '%') uri += "%25";
+    else if (c == '?') uri += "%3f";
+    else if (c == '#') uri += "%23";
+    else uri += c;
+  }
+  return uri + (immutable ? "?mode=ro&immutable=1" : "?mode=ro");
+}
+
+Status NotClaimgate(const std::string& path, const std::string& why) {
+  return Status::Error(errors::kStorageNotClaimgate,
+                       "'" + path + "' " + why +
+                           ", not a claimgate database; name a claimgate database, or a path "
+                           "that does not exist yet for `connection add` to create one");
 }
 
 }  // namespace
@@ -115,6 +137,18 @@ Status Db::Error(int rc, std::string_view what) const {
 }
 
 Result<Db> Db::Open(const std::string& path, const DbOptions& options) {
+  if (path.empty()) return Status::Error(errors::kStorageOpen, "the database path is empty");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      return Status::Error(errors::kStorageOpen, "cannot open database '" + path +
+                                                     "': is a directory");
+    }
+    if (st.st_size == 0 && (!options.create_if_missing || options.read_only)) {
+      return NotClaimgate(path, "is an empty file");
+    }
+  }
+  if (options.read_only) return OpenReadOnly(path, options);
   Db db;
   db.path_ = path;
   db.options_ = options;
@@ -130,7 +164,15 @@ Result<Db> Db::Open(const std::string& path, const DbOptions& options) {
                          "cannot open database '" + path +
                              "': " + (raw ? ::sqlite3_errmsg(raw) : ::sqlite3_errstr(rc)));
   }
+  if (::sqlite3_db_readonly(raw, "main") == 1) {
+    return Status::Error(errors::kStorageReadOnly,
+                         "'" + path +
+                             "' is read-only and this command writes to it (connection "
+                             "list/show, users list/show and audit list/verify only read)");
+  }
   ::sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  // Another application's database must not be switched to WAL or migrated.
+  if (Status s = db.CheckIsClaimgate(); !s.ok()) return std::move(s).Prefixed(path + ": ");
   // journal_mode=WAL needs a brief exclusive lock the first time. It persists in the file, so
   // later opens find it already set. When several processes open a new file at once, SQLite
   // may answer SQLITE_BUSY at once, without calling the busy handler (it would deadlock: each
@@ -151,6 +193,71 @@ Result<Db> Db::Open(const std::string& path, const DbOptions& options) {
   }
   if (Status s = Migrate(db); !s.ok()) return std::move(s).Prefixed(path + ": ");
   return db;
+}
+
+Status Db::CheckIsClaimgate() {
+  Result<int> version = SchemaVersion(*this);
+  if (!version.ok()) return version.status();
+  if (*version != 0) return Status::Ok();  // too new: Migrate says so
+  Result<Query> q = Prepare("SELECT count(*) FROM sqlite_master");
+  if (!q.ok()) return q.status();
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (*row && q->Int(0) > 0) {
+    return NotClaimgate(path_, "is an SQLite database of another application (tables, but no "
+                               "claimgate schema version)");
+  }
+  return Status::Ok();
+}
+
+Result<Db> Db::OpenReadOnly(const std::string& path, const DbOptions& options) {
+  for (const bool immutable : {false, true}) {
+    if (immutable) {
+      // Without write access to the folder SQLite cannot make the WAL index, so the file is read
+      // as it stands; refused when its -wal file holds changes that reading would miss.
+      struct stat wal {};
+      if (::stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0) {
+        return Status::Error(errors::kStorageReadOnly,
+                             "'" + path + "-wal' holds changes not yet in '" + path +
+                                 "', and reading them needs write access to its folder");
+      }
+    }
+    Db db;
+    db.path_ = path;
+    db.options_ = options;
+    sqlite3* raw = nullptr;
+    const int rc = ::sqlite3_open_v2(
+        FileUri(path, immutable).c_str(), &raw,
+        SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+        nullptr);
+    db.handle_.reset(raw);
+    if (rc != SQLITE_OK) {
+      return Status::Error(errors::kStorageOpen,
+                           "cannot open database '" + path +
+                               "': " + (raw ? ::sqlite3_errmsg(raw) : ::sqlite3_errstr(rc)));
+    }
+    ::sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+    Result<int> version = SchemaVersion(db);
+    if (!version.ok()) {
+      if (!immutable && (version.status().Is(errors::kStorageReadOnly) ||
+                         version.status().Is(errors::kStorageOpen))) {
+        continue;  // the WAL index cannot be made: read the file as immutable
+      }
+      return Status(version.status()).Prefixed(path + ": ");
+    }
+    if (*version == 0) {
+      if (Status s = db.CheckIsClaimgate(); !s.ok()) return std::move(s).Prefixed(path + ": ");
+      return NotClaimgate(path, "holds no claimgate schema");
+    }
+    if (*version > kSchemaVersion) {
+      return Status::Error(errors::kStorageSchemaTooNew,
+                           path + ": database schema version " + std::to_string(*version) +
+                               " is newer than this claimgate knows (" +
+                               std::to_string(kSchemaVersion) + ")");
+    }
+    return db;
+  }
+  return Status::Error(errors::kStorageOpen, "cannot open database '" + path + "'");
 }
 
 Result<Query> Db::Prepare(std::string_view sql) {

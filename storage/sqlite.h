@@ -40,6 +40,10 @@ struct DbOptions {
   // When false, a missing file is storage.open instead of a new empty database (for commands
   // that only read or change existing rows, so a mistyped --db is not silently "empty").
   bool create_if_missing = true;
+  // Read-only (SQLITE_OPEN_READONLY; for commands that only read: an archived copy, an auditor
+  // without write access). Nothing is written: no WAL switch, no migration. When the folder is
+  // read-only too, the file is read as immutable, unless its -wal file holds changes.
+  bool read_only = false;
 };
 
 class Db;
@@ -83,7 +87,10 @@ class Query {
 class Db {
  public:
   // Opens (creating if absent) and migrates. Fails with storage.open, storage.schema_too_new
-  // (a database written by a newer claimgate), storage.corrupt, storage.busy or storage.io.
+  // (a database written by a newer claimgate), storage.corrupt, storage.busy or storage.io;
+  // storage.read_only when a writing open finds the file or its folder read-only;
+  // storage.not_claimgate for an SQLite database of another application, or an empty (0-byte)
+  // file unless create_if_missing (SQLite would turn it into a database in place).
   static Result<Db> Open(const std::string& path, const DbOptions& options = DbOptions());
 
   Db(Db&&) noexcept = default;
@@ -112,6 +119,9 @@ class Db {
  private:
   Db() = default;
   friend class Query;
+  static Result<Db> OpenReadOnly(const std::string& path, const DbOptions& options);
+  // storage.not_claimgate when the file holds tables but no claimgate schema version.
+  Status CheckIsClaimgate();
 
   std::string path_;
   DbOptions options_;

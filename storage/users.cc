@@ -57,12 +57,28 @@ Status ExpectOneChange(Db& db, std::int64_t id) {
   return Status::Error(errors::kStorageNotFound, "no user with id " + std::to_string(id));
 }
 
+// provisioning.email_in_use when another active account (id != except_id) of `connection` has
+// `email`, ignoring ASCII case; an empty email is never in use.
+Status CheckEmailFree(Db& db, const std::string& connection, const std::string& email,
+                      std::int64_t except_id) {
+  if (email.empty()) return Status::Ok();
+  Result<Query> q = db.Prepare(
+      "SELECT subject FROM users WHERE connection = ?1 AND status = 'active' AND email != '' "
+      "AND lower(email) = lower(?2) AND id != ?3 LIMIT 1");
+  if (!q.ok()) return q.status();
+  Result<bool> row = q->Bind(1, connection).Bind(2, email).Bind(3, except_id).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::Ok();
+  return Status::Error(errors::kProvisioningEmailInUse,
+                       "email '" + email + "' belongs to the active account '" + q->Text(0) +
+                           "' of connection '" + connection +
+                           "'; one email is one active account (disable the other one first)");
+}
+
 // Read-modify-write of one account's permission list.
 Result<bool> EditPermissions(Txn& txn, const std::string& connection, const std::string& subject,
                              const std::string& permission, bool grant, TimePoint now) {
-  if (permission.empty()) {
-    return Status::Error(errors::kStorageInvalidArgument, "permission is empty");
-  }
+  if (Status s = CheckPermission(permission); !s.ok()) return s;
   Result<std::optional<User>> user = FindUser(txn.db(), connection, subject);
   if (!user.ok()) return user.status();
   if (!*user) return NotFound(connection, subject);
@@ -92,6 +108,23 @@ const char* UserStatusName(UserStatus s) {
 }
 const char* UserOriginName(UserOrigin o) { return o == UserOrigin::kAdmin ? "admin" : "jit"; }
 
+Status CheckPermission(const std::string& permission) {
+  if (permission.empty()) {
+    return Status::Error(errors::kStorageInvalidArgument, "a permission must not be empty");
+  }
+  const bool clean = permission.size() <= 200 &&
+                     std::none_of(permission.begin(), permission.end(), [](unsigned char c) {
+                       return c <= 0x20 || c == 0x7f;
+                     });
+  if (!clean) {
+    return Status::Error(errors::kStorageInvalidArgument,
+                         "permission '" + permission.substr(0, 200) +
+                             "' holds white space or a control character (or is over 200 "
+                             "characters)");
+  }
+  return Status::Ok();
+}
+
 Result<std::optional<User>> FindUser(Db& db, const std::string& connection,
                                      const std::string& subject) {
   Result<Query> q = db.Prepare(SelectUsers("WHERE connection = ?1 AND subject = ?2"));
@@ -115,6 +148,10 @@ Result<std::int64_t> CreateUser(Txn& txn, const NewUser& user, TimePoint now) {
         errors::kProvisioningUserExists,
         "user '" + user.subject + "' already exists on connection '" + user.connection + "'");
   }
+  for (const std::string& p : user.permissions) {
+    if (Status s = CheckPermission(p); !s.ok()) return s;
+  }
+  if (Status s = CheckEmailFree(txn.db(), user.connection, user.email, 0); !s.ok()) return s;
   Result<Query> q = txn.db().Prepare(
       "INSERT INTO users(connection, subject, email, attributes, permissions, status, origin, "
       "created, updated, last_login) VALUES(?1, ?2, ?3, ?4, ?5, 'active', ?6, ?7, ?7, ?8)");
@@ -145,6 +182,16 @@ Result<std::int64_t> CreateUser(Txn& txn, const NewUser& user, TimePoint now) {
 
 Status UpdateUserProfile(Txn& txn, std::int64_t id, const std::string& email,
                          const AttributeValues& attributes, TimePoint now) {
+  {
+    Result<Query> current =
+        txn.db().Prepare("SELECT connection, lower(email) = lower(?2), status FROM users WHERE id = ?1");
+    if (!current.ok()) return current.status();
+    Result<bool> row = current->Bind(1, id).Bind(2, email).Step();
+    if (!row.ok()) return row.status();
+    if (*row && current->Int(1) == 0 && current->Text(2) == "active") {
+      if (Status s = CheckEmailFree(txn.db(), current->Text(0), email, id); !s.ok()) return s;
+    }
+  }
   Result<Query> q =
       txn.db().Prepare("UPDATE users SET email = ?2, attributes = ?3, updated = ?4 WHERE id = ?1");
   if (!q.ok()) return q.status();
@@ -166,6 +213,15 @@ Status RecordLogin(Txn& txn, std::int64_t id, TimePoint now) {
 
 Status SetUserStatus(Txn& txn, const std::string& connection, const std::string& subject,
                      UserStatus status, TimePoint now) {
+  if (status == UserStatus::kActive) {
+    Result<std::optional<User>> user = FindUser(txn.db(), connection, subject);
+    if (!user.ok()) return user.status();
+    if (*user && (*user)->status != UserStatus::kActive) {
+      if (Status s = CheckEmailFree(txn.db(), connection, (*user)->email, (*user)->id); !s.ok()) {
+        return s;
+      }
+    }
+  }
   Result<Query> q = txn.db().Prepare(
       "UPDATE users SET status = ?3, updated = ?4 WHERE connection = ?1 AND subject = ?2");
   if (!q.ok()) return q.status();

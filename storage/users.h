@@ -72,6 +72,11 @@ Result<bool> GrantPermission(Txn& txn, const std::string& connection, const std:
 Result<bool> RevokePermission(Txn& txn, const std::string& connection, const std::string& subject,
                               const std::string& permission, TimePoint now);
 
+// A permission name: 1 to 200 characters, none of them white space or a control character
+// (storage.invalid_argument otherwise, naming the permission). Every write of a permission
+// (CreateUser, GrantPermission) and a connection's default_permissions pass through it.
+Status CheckPermission(const std::string& permission);
+
 // Accounts ordered by (connection, subject); only `connection`'s when given.
 Result<std::vector<User>> ListUsers(Db& db, const std::optional<std::string>& connection);
 

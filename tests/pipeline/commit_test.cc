@@ -402,26 +402,55 @@ BOOST_AUTO_TEST_CASE(an_empty_worker_creates_an_account_without_attributes) {
 
 BOOST_AUTO_TEST_CASE(an_email_never_links_to_another_subjects_account) {
   // SECURITY.md H01: accounts are keyed on (connection, NameID subject). Someone who sets their
-  // email at the IdP to the victim's gets an account of their own, never the victim's.
+  // email at the IdP to the victim's never gets the victim's account; and since one email is
+  // one active account of a connection (issue 15), they get none at all: the login is refused.
   TempDir dir;
   Db db = OpenDb(dir);
   BOOST_REQUIRE(Provision(db, Login("victim", "_v1"), T0()).status.ok());
   BOOST_REQUIRE(AdminGrantPermission(db, "acme", "victim", "billing_admin", T0(), "cli:test").ok());
+  const User before = MustFind(db, "victim");
   Request mallory = Login("mallory", "_m1");
-  mallory.login.email = "victim@acme.com";
+  mallory.login.email = "Victim@ACME.com";
   mallory.login.worker = {{"roles", {"agent"}}, {"image_url", {"evil.png"}}};
   const CommitOutcome out = Provision(db, mallory, At("2026-01-01T00:01:00Z"));
-  BOOST_REQUIRE(out.status.ok());
-  BOOST_TEST((out.action == ProvisionAction::kCreated));
+  BOOST_TEST(out.status.code() == "provisioning.email_in_use");
+  BOOST_TEST((out.action == ProvisionAction::kNone));
+  BOOST_TEST(out.user_id == 0);
+  BOOST_TEST(LastAudit(db).record.error_code == "provisioning.email_in_use");
+  BOOST_TEST(LastAudit(db).record.subject == "mallory");
+  Result<std::optional<User>> none = FindUser(db, "acme", "mallory");
+  BOOST_REQUIRE(none.ok());
+  BOOST_TEST(!none->has_value());
+  // The victim's account is untouched: its permissions, attributes, email and last login.
   const User victim = MustFind(db, "victim");
-  const User other = MustFind(db, "mallory");
-  BOOST_TEST(out.user_id == other.id);
-  BOOST_TEST(other.id != victim.id);
-  // The victim's account is untouched: its permissions, attributes and email.
   BOOST_TEST((victim.permissions == std::vector<std::string>{"agent", "billing_admin"}));
   BOOST_TEST((victim.attributes.at("image_url") == std::vector<std::string>{"a.png"}));
   BOOST_TEST(victim.email == "victim@acme.com");
-  BOOST_TEST((other.permissions == std::vector<std::string>{"agent"}));
+  BOOST_TEST(victim.last_login == before.last_login);
+}
+
+BOOST_AUTO_TEST_CASE(nameids_differing_in_case_do_not_make_two_accounts_for_one_email) {
+  // Issue 15: walt@acme.example and WALT@acme.example (emailAddress NameIDs, which most IdPs
+  // treat case-insensitively) made two active accounts with one email.
+  TempDir dir;
+  Db db = OpenDb(dir);
+  Request walt = Login("walt", "_w1");
+  walt.login.subject = "walt@acme.example";
+  walt.login.email = "walt@acme.example";
+  BOOST_REQUIRE(Provision(db, walt, T0()).status.ok());
+  Request upper = Login("walt", "_w2");
+  upper.login.subject = "WALT@acme.example";
+  upper.login.email = "WALT@acme.example";
+  const CommitOutcome out = Provision(db, upper, At("2026-01-01T00:01:00Z"));
+  BOOST_TEST(out.status.code() == "provisioning.email_in_use");
+  BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM users") == 1);
+  // The assertion was not spent by the refusal (the transaction rolled back): an administrator
+  // who disables the old account lets the same login through.
+  BOOST_REQUIRE(AdminSetUserStatus(db, "acme", "walt@acme.example", UserStatus::kDisabled,
+                                   T0(), "cli:test").ok());
+  const CommitOutcome again = Provision(db, upper, At("2026-01-01T00:02:00Z"));
+  BOOST_TEST(again.status.ok(), again.status.message());
+  BOOST_TEST((again.action == ProvisionAction::kCreated));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,8 +7,11 @@
 #include <fstream>
 #include <string>
 
+#include "base/clock.h"
 #include "pipeline/connection.h"
 #include "rules/rule_set.h"
+#include "storage/connections.h"
+#include "storage/sqlite.h"
 
 namespace cg = claimgate;
 namespace fs = std::filesystem;
@@ -101,11 +104,10 @@ BOOST_AUTO_TEST_CASE(idp_initiated_is_off_unless_asked_for_or_the_mode_needs_it)
       ReadJson(Base(R"(, "provisioning": {"mode": "jit-idp-initiated"})"));
   BOOST_REQUIRE(sendgrid.ok());
   BOOST_CHECK(sendgrid->allow_idp_initiated);
-  cg::Result<cg::pipeline::ConnectionConfig> refused = ReadJson(
-      Base(R"(, "provisioning": {"mode": "jit-idp-initiated"},
-               "security": {"allow_idp_initiated": false})"));
-  BOOST_REQUIRE(refused.ok());
-  BOOST_CHECK(!refused->allow_idp_initiated);
+  // Refusing IdP-initiated sign-on would leave a connection that can create no account at all.
+  ExpectProblem(Base(R"(, "provisioning": {"mode": "jit-idp-initiated"},
+                          "security": {"allow_idp_initiated": false})"),
+                "$.security.allow_idp_initiated: must not be false");
   // The stored form keeps the decision explicit, whatever later defaults become.
   cg::Result<cg::pipeline::ConnectionConfig> back =
       cg::pipeline::FromStoredJson(cg::pipeline::ToStoredJson(*sendgrid), "stored");
@@ -124,7 +126,7 @@ BOOST_AUTO_TEST_CASE(certificates_need_an_entity_id) {
 }
 
 BOOST_AUTO_TEST_CASE(every_problem_names_its_json_path) {
-  ExpectProblem("{", "not valid JSON");
+  ExpectProblem("{", "invalid JSON");
   ExpectProblem(R"({"profile": "flex"})", "$.name");
   ExpectProblem(Base(R"(, "typo": 1)"), "$.typo: is not a known setting");
   ExpectProblem(Base(R"(, "security": {"allow_sha_1": true})"), "$.security.allow_sha_1");
@@ -178,6 +180,127 @@ BOOST_AUTO_TEST_CASE(product_callback_url_is_checked_and_kept) {
   }
   ExpectProblem(Base(R"(, "product": {"callback_url": "https://p.example/cb#frag"})"),
                 "$.product.callback_url: must not have a fragment");
+}
+
+// Issue 15: bad input that crashed or got through.
+BOOST_AUTO_TEST_CASE(numbers_out_of_range_are_coded_errors_not_aborts) {
+  // nlohmann throws out_of_range (not parse_error) for 1e999: it used to end the process.
+  ExpectProblem(Base(R"(, "rules": {"version": 1, "extends": "flex", "x": 1e999})"),
+                "$.rules.x: a number out of range");
+  ExpectProblem(Base(R"(, "security": {"clock_skew_seconds": -1e999})"),
+                "$.security.clock_skew_seconds: a number out of range");
+  // Integers beyond int used to wrap around (4294967296 read as 0 seconds of skew).
+  ExpectProblem(Base(R"(, "security": {"clock_skew_seconds": 4294967296})"),
+                "$.security.clock_skew_seconds");
+  ExpectProblem(Base(R"(, "security": {"min_rsa_bits": 18446744073709551615})"),
+                "$.security.min_rsa_bits");
+  cg::Result<cg::pipeline::ConnectionConfig> r =
+      ReadJson(Base(R"(, "rules": {"version": 1, "extends": "flex", "x": 1e999})"));
+  BOOST_TEST(r.status().code() == "provisioning.bad_connection");
+}
+
+BOOST_AUTO_TEST_CASE(a_repeated_key_is_refused_with_its_position) {
+  // The last value used to win: "never" silently replaced "always".
+  ExpectProblem(Base(R"(,
+      "provisioning": {"attribute_policy": {"roles": "always", "roles": "never"}})"),
+                ":4:64: $.provisioning.attribute_policy.roles: this key appears twice");
+  ExpectProblem(Base(R"(, "security": {"allow_sha1": false}, "security": {"allow_sha1": true})"),
+                "$.security: this key appears twice");
+  ExpectProblem(Base(R"(, "rules": {"version": 1, "extends": "flex", "version": 1})"),
+                "$.rules.version: this key appears twice");
+}
+
+BOOST_AUTO_TEST_CASE(settings_that_cannot_mean_what_they_say_are_refused) {
+  ExpectProblem(Base(R"(, "rules": {"version": 1, "extends": "flex"}, "rules_file": "r.json")"),
+                "$.rules_file: give rules or rules_file, not both");
+  ExpectProblem(Base(R"(, "provisioning": {"attribute_policy": {"role": "always"}})"),
+                "$.provisioning.attribute_policy.role: names no output attribute");
+  ExpectProblem(Base(R"(, "provisioning": {"enforced_domains": ["@acme.example"]})"),
+                "$.provisioning.enforced_domains[0]: '@acme.example' is not a domain name");
+  for (const char* bad : {"*.acme.example", "acme", "acme..example", "-acme.example", ""}) {
+    ExpectProblem(Base(std::string(R"(, "provisioning": {"enforced_domains": [")") + bad +
+                       R"("]})"),
+                  "$.provisioning.enforced_domains[0]");
+  }
+  ExpectProblem(Base(R"(, "provisioning": {"default_permissions": ["agent", ""]})"),
+                "$.provisioning.default_permissions[1]: a permission must not be empty");
+  ExpectProblem(Base(R"(, "provisioning": {"default_permissions": ["flex agent"]})"),
+                "$.provisioning.default_permissions[0]: permission 'flex agent' holds white space");
+  for (const char* bad : {"*", "/", "https://", "https://*.acme.example/", "acme.example/",
+                          "https://user@acme.example/", "javascript:alert(1)"}) {
+    ExpectProblem(Base(std::string(R"(, "relay_state_allow_list": [")") + bad + R"("])"),
+                  "$.relay_state_allow_list[0]");
+  }
+  // What is fine stays fine.
+  cg::Result<cg::pipeline::ConnectionConfig> ok = ReadJson(Base(R"(,
+      "provisioning": {"enforced_domains": ["acme.example", "Sub.ACME-corp.example"],
+                       "default_permissions": ["agent", "flex:admin"],
+                       "attribute_policy": {"roles": "always", "image_url": "on_create"}},
+      "relay_state_allow_list": ["https://flex.acme.example/", "https://acme.example:8443/x?y=1"])"));
+  BOOST_TEST(ok.ok(), ok.status().message());
+}
+
+BOOST_AUTO_TEST_CASE(files_that_are_not_what_they_should_be_are_named) {
+  const fs::path dir = fs::temp_directory_path() / "claimgate-connection-test";
+  fs::create_directories(dir / "a-directory");
+  const std::string sp = R"({"name": "c", "profile": "console",
+      "sp": {"entity_id": "e", "acs_url": "https://sp.example/acs"}, )";
+  // A directory used to read as an empty document ("the document has no element").
+  ExpectProblem(Base("").replace(Base("").find("metadata.xml"), 12, "a-directory"),
+                "$.idp.metadata_file: " + (dir / "a-directory").string() + ": is a directory");
+  ExpectProblem(sp + R"("idp": {"entity_id": "i", "certificates": ["missing.pem"]}})",
+                "$.idp.certificates[0]: " + (dir / "missing.pem").string() + ": no such file");
+  // A DER certificate used to abort `connection add` (invalid UTF-8 in the stored JSON).
+  {
+    std::ofstream der(dir / "idp.der", std::ios::binary);
+    der << std::string("\x30\x82\x03\x1f\x30\x82\x02\x07\xa0\x03\x02\x01\x02\xff\xfe", 15);
+  }
+  ExpectProblem(sp + R"("idp": {"entity_id": "i", "certificates": ["idp.der"]}})",
+                "$.idp.certificates[0]: idp.der is not a PEM certificate");
+  ExpectProblem(sp + R"("idp": {"entity_id": "i", "certificates_pem": ["MIIB"]}})",
+                "$.idp.certificates_pem[0]: the value is not a PEM certificate");
+  ExpectProblem(R"({"name": "c", "profile": "console", "sp": {"entity_id": "e",
+      "acs_url": "https://sp.example/acs", "signing_key_file": "idp.pem",
+      "signing_certificate_file": "idp.der"},
+      "idp": {"entity_id": "i", "certificates": ["idp.pem"]}})",
+                "$.sp.signing_certificate_file: idp.der is not a PEM certificate");
+  const cg::Result<cg::pipeline::ConnectionConfig> missing =
+      cg::pipeline::ReadConnectionFile((dir / "no-such-connection.json").string());
+  BOOST_TEST(missing.status().message().find("no-such-connection.json: no such file") !=
+             std::string::npos);
+  const cg::Result<cg::pipeline::ConnectionConfig> directory =
+      cg::pipeline::ReadConnectionFile(dir.string());
+  BOOST_TEST(directory.status().message() == dir.string() + ": is a directory");
+}
+
+// Issue 15: two connections with one SP entity ID and ACS URL each accepted the same response
+// (one replay cache per connection). The second is refused at add/update, naming the first.
+BOOST_AUTO_TEST_CASE(two_connections_cannot_share_an_sp_identity) {
+  const fs::path dir = fs::temp_directory_path() / "claimgate-connection-test";
+  fs::create_directories(dir);
+  const std::string db_path = (dir / "sp-conflict.db").string();
+  fs::remove(db_path);
+  cg::Result<cg::storage::Db> db = cg::storage::Db::Open(db_path);
+  BOOST_REQUIRE(db.ok());
+  cg::Result<cg::pipeline::ConnectionConfig> first = ReadJson(Base(""));
+  BOOST_REQUIRE(first.ok());
+  {
+    cg::Result<cg::storage::Txn> txn = cg::storage::Txn::BeginImmediate(*db);
+    BOOST_REQUIRE(txn.ok());
+    BOOST_REQUIRE(cg::storage::PutConnection(*txn, first->name,
+                                             cg::pipeline::ToStoredJson(*first),
+                                             cg::SystemClock().Now()).ok());
+    BOOST_REQUIRE(txn->Commit().ok());
+  }
+  cg::pipeline::ConnectionConfig second = *first;
+  second.name = "acme-2";
+  const cg::Status s = cg::pipeline::CheckSpConflict(*db, second);
+  BOOST_TEST(s.code() == "provisioning.sp_conflict");
+  BOOST_TEST(s.message().find("connection 'acme'") != std::string::npos, s.message());
+  // The connection itself (update) and another ACS URL are fine.
+  BOOST_TEST(cg::pipeline::CheckSpConflict(*db, *first).ok());
+  second.acs_url = "https://sp.example/saml/acme-2/acs";
+  BOOST_TEST(cg::pipeline::CheckSpConflict(*db, second).ok());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -84,7 +84,7 @@ BOOST_AUTO_TEST_CASE(audit_list_and_verify_then_tamper) {
   BOOST_TEST(lines.exit_code == 0);
   BOOST_TEST(Has(lines.output, R"("error_code":"replay.detected")"));
   BOOST_TEST(std::count(lines.output.begin(), lines.output.end(), '\n') == 1);
-  BOOST_TEST(Cli(db_path, "audit list --since yesterday").exit_code == 1);
+  BOOST_TEST(Cli(db_path, "audit list --since yesterday").exit_code == 2);  // cli/exit_codes.h
 
   RawExec(db_path, "UPDATE audit SET decision = 'accepted' WHERE id = 3");
   Run broken = Cli(db_path, "audit verify");
@@ -103,12 +103,12 @@ BOOST_AUTO_TEST_CASE(users_commands_change_accounts_and_exit_codes) {
                  "--permission owner --attribute roles=admin")
                  .exit_code == 0);
   Run dup = Cli(db_path, "users add --connection acme carol");
-  BOOST_TEST(dup.exit_code == 1);
+  BOOST_TEST(dup.exit_code == 2);  // could not do it (cli/exit_codes.h)
   BOOST_TEST(Has(dup.output, "provisioning.user_exists"));
   BOOST_TEST(Cli(db_path, "users grant --connection acme carol agent").exit_code == 0);
   BOOST_TEST(Cli(db_path, "users disable --connection acme carol").exit_code == 0);
   Run missing = Cli(db_path, "users enable --connection acme nobody");
-  BOOST_TEST(missing.exit_code == 1);
+  BOOST_TEST(missing.exit_code == 2);
   BOOST_TEST(Has(missing.output, "storage.not_found"));
   Run show = Cli(db_path, "users show --connection acme carol");
   BOOST_TEST(Has(show.output, R"("status": "disabled")"), show.output);

@@ -225,6 +225,22 @@ BOOST_AUTO_TEST_CASE(no_value_of_any_type_escapes_as_an_exception) {
   BOOST_TEST(loads > 500);
 }
 
+// The same checks, offered to other JSON documents (connection files, pipeline/connection.cc).
+BOOST_AUTO_TEST_CASE(check_json_text_names_syntax_range_and_repeated_keys) {
+  BOOST_TEST(!CheckJsonText(R"({"a": {"b": [1, 2]}, "c": "d"})").has_value());
+  std::optional<Problem> p = CheckJsonText("{\"a\": 1,\n \"b\": {\"c\": 1, \"c\": 2}}");
+  BOOST_REQUIRE(p.has_value());
+  BOOST_TEST(p->code->id == std::string("rules.duplicate_key"));
+  BOOST_TEST(FormatProblem("f.json", *p) == "f.json:2:16: $.b.c: this key appears twice in one object");
+  p = CheckJsonText("{\"a\": [1e999]}");
+  BOOST_REQUIRE(p.has_value());
+  BOOST_TEST(p->code->id == std::string("rules.json_syntax"));
+  BOOST_TEST(p->path == "$.a[0]");
+  p = CheckJsonText("{\"a\": ");
+  BOOST_REQUIRE(p.has_value());
+  BOOST_TEST(p->path == "$");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

@@ -168,6 +168,61 @@ BOOST_AUTO_TEST_CASE(foreign_keys_are_enforced) {
   BOOST_TEST(q->Run().code() == "storage.constraint");
 }
 
+// Issue 15: files that are not a claimgate database, and databases that cannot be written.
+BOOST_AUTO_TEST_CASE(an_empty_path_is_refused) {
+  // SQLite would open a private temporary database: every write lost.
+  Result<Db> db = Db::Open("");
+  BOOST_TEST(db.status().code() == "storage.open");
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_file_is_not_a_claimgate_database_unless_creating) {
+  TempDir dir;
+  std::ofstream(dir.File("empty.db")).flush();
+  DbOptions existing;
+  existing.create_if_missing = false;
+  Result<Db> db = Db::Open(dir.File("empty.db"), existing);
+  BOOST_TEST(db.status().code() == "storage.not_claimgate");
+  BOOST_TEST(std::filesystem::file_size(dir.File("empty.db")) == 0u);  // left as it was
+  DbOptions reading;
+  reading.read_only = true;
+  BOOST_TEST(Db::Open(dir.File("empty.db"), reading).status().code() == "storage.not_claimgate");
+  // `connection add` (create_if_missing) may make a database of it, as of a missing file.
+  BOOST_TEST(Db::Open(dir.File("empty.db")).ok());
+}
+
+BOOST_AUTO_TEST_CASE(another_applications_database_is_left_alone) {
+  TempDir dir;
+  {
+    Db db = OpenDb(dir, {});
+  }
+  // Tables but no claimgate schema version: another application's SQLite file. Migrating it
+  // would add claimgate's tables to someone else's data.
+  RawExec(dir.File("test.db"), "PRAGMA user_version=0");
+  Result<Db> db = Db::Open(dir.File("test.db"));
+  BOOST_TEST(db.status().code() == "storage.not_claimgate");
+  DbOptions reading;
+  reading.read_only = true;
+  BOOST_TEST(Db::Open(dir.File("test.db"), reading).status().code() == "storage.not_claimgate");
+}
+
+BOOST_AUTO_TEST_CASE(read_only_open_reads_and_never_writes) {
+  TempDir dir;
+  {
+    Db db = OpenDb(dir, {"acme"});
+  }
+  DbOptions reading;
+  reading.read_only = true;
+  Result<Db> db = Db::Open(dir.File("test.db"), reading);
+  BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
+  BOOST_TEST(ScalarInt(*db, "SELECT count(*) FROM connections") == 1);
+  Result<Txn> txn = Txn::BeginImmediate(*db);
+  Status s = txn.ok() ? db->Exec("DELETE FROM connections") : txn.status();
+  BOOST_TEST(s.code() == "storage.read_only");
+  // A directory is said to be one.
+  BOOST_TEST(Db::Open(dir.File(""), reading).status().message().find("is a directory") !=
+             std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

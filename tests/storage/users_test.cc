@@ -191,6 +191,73 @@ BOOST_AUTO_TEST_CASE(corrupt_json_column_is_reported) {
   BOOST_TEST(FindUser(db, "acme", "alice").status().code() == "storage.corrupt");
 }
 
+// Issue 15: NameIDs walt@ and WALT@ made two active accounts with one email. One email is one
+// active account per connection (ASCII case ignored); the second is refused, never linked to
+// the first (SECURITY.md H01).
+BOOST_AUTO_TEST_CASE(one_email_is_one_active_account_per_connection) {
+  TempDir dir;
+  Db db = OpenDb(dir, {"acme", "other"});
+  const NewUser walt{"acme", "walt@acme.example", "walt@acme.example", {}, {}, UserOrigin::kJit,
+                     true};
+  BOOST_REQUIRE(AdminAddUser(db, walt, T0(), "cli:test").ok());
+  NewUser upper = walt;
+  upper.subject = "WALT@acme.example";
+  upper.email = "WALT@Acme.Example";
+  Result<std::int64_t> second = AdminAddUser(db, upper, T0(), "cli:test");
+  BOOST_TEST(second.status().code() == "provisioning.email_in_use");
+  BOOST_TEST(second.status().message().find("'walt@acme.example'") != std::string::npos);
+  BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM users") == 1);
+  // Another connection may have its own account for the same email.
+  NewUser elsewhere = upper;
+  elsewhere.connection = "other";
+  BOOST_TEST(AdminAddUser(db, elsewhere, T0(), "cli:test").ok());
+  // An account without email never conflicts.
+  NewUser no_email = upper;
+  no_email.subject = "walt-2";
+  no_email.email = "";
+  BOOST_TEST(AdminAddUser(db, no_email, T0(), "cli:test").ok());
+  // A disabled account frees its email; enabling it again is then refused.
+  BOOST_REQUIRE(AdminSetUserStatus(db, "acme", "walt@acme.example", UserStatus::kDisabled,
+                                   T0(), "cli:test").ok());
+  BOOST_TEST(AdminAddUser(db, upper, T0(), "cli:test").ok());
+  BOOST_TEST(AdminSetUserStatus(db, "acme", "walt@acme.example", UserStatus::kActive, T0(), "cli:test")
+                 .status().code() == "provisioning.email_in_use");
+  // An email change onto another active account's email is refused; keeping one's own is fine.
+  const User carol_id = [&] {
+    NewUser carol{"acme", "carol", "carol@acme.example", {}, {}, UserOrigin::kJit, false};
+    BOOST_REQUIRE(AdminAddUser(db, carol, T0(), "cli:test").ok());
+    return MustFind(db, "carol");
+  }();
+  {
+    Result<Txn> txn = Txn::BeginImmediate(db);
+    BOOST_REQUIRE(txn.ok());
+    BOOST_TEST(UpdateUserProfile(*txn, carol_id.id, "walt@ACME.example", {}, T0()).code() ==
+               "provisioning.email_in_use");
+    BOOST_TEST(UpdateUserProfile(*txn, carol_id.id, "Carol@acme.example", {}, T0()).ok());
+    BOOST_REQUIRE(txn->Commit().ok());
+  }
+  BOOST_TEST(MustFind(db, "carol").email == "Carol@acme.example");
+}
+
+BOOST_AUTO_TEST_CASE(permissions_are_names_without_spaces) {
+  TempDir dir;
+  Db db = OpenDb(dir);
+  for (const char* bad : {"", " ", "flex admin", "agent\n", "tab\there"}) {
+    BOOST_TEST(CheckPermission(bad).code() == "storage.invalid_argument", bad);
+    NewUser u{"acme", std::string("u-") + bad, "", {}, {"agent", bad}, UserOrigin::kAdmin, false};
+    BOOST_TEST(AdminAddUser(db, u, T0(), "cli:test").status().code() == "storage.invalid_argument");
+  }
+  BOOST_TEST(CheckPermission(std::string(201, 'a')).code() == "storage.invalid_argument");
+  for (const char* good : {"agent", "flex:admin", "wfo.supervisor", "Админ"}) {
+    BOOST_TEST(CheckPermission(good).ok(), good);
+  }
+  NewUser bob{"acme", "bob", "", {}, {"agent"}, UserOrigin::kAdmin, false};
+  BOOST_REQUIRE(AdminAddUser(db, bob, T0(), "cli:test").ok());
+  BOOST_TEST(AdminGrantPermission(db, "acme", "bob", "super visor", T0(), "cli:test").status().code() ==
+             "storage.invalid_argument");
+  BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM users") == 1);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
