@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/storage_cli.h"
 #include "pipeline/admit.h"
 #include "pipeline/connection.h"
 #include "pipeline/decision_json.h"
-#include "base/clock.h"
 #include "storage/admin.h"
 #include "storage/connections.h"
 #include "storage/users.h"

@@ -398,8 +398,8 @@ BOOST_AUTO_TEST_CASE(nameids_differing_in_case_do_not_make_two_accounts_for_one_
   BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM users") == 1);
   // The assertion was not spent by the refusal (the transaction rolled back): an administrator
   // who disables the old account lets the same login through.
-  BOOST_REQUIRE(AdminSetUserStatus(db, "acme", "walt@acme.example", UserStatus::kDisabled,
-                                   T0()).ok());
+  BOOST_REQUIRE(
+      AdminSetUserStatus(db, "acme", "walt@acme.example", UserStatus::kDisabled, T0()).ok());
   const CommitOutcome again = Provision(db, upper, At("2026-01-01T00:02:00Z"));
   BOOST_TEST(again.status.ok(), again.status.message());
   BOOST_TEST((again.action == ProvisionAction::kCreated));

@@ -191,11 +191,12 @@ BOOST_AUTO_TEST_CASE(one_email_is_one_active_account_per_connection) {
   no_email.email = "";
   BOOST_TEST(AdminAddUser(db, no_email, T0()).ok());
   // A disabled account frees its email; enabling it again is then refused.
-  BOOST_REQUIRE(AdminSetUserStatus(db, "acme", "walt@acme.example", UserStatus::kDisabled,
-                                   T0()).ok());
+  BOOST_REQUIRE(
+      AdminSetUserStatus(db, "acme", "walt@acme.example", UserStatus::kDisabled, T0()).ok());
   BOOST_TEST(AdminAddUser(db, upper, T0()).ok());
-  BOOST_TEST(AdminSetUserStatus(db, "acme", "walt@acme.example", UserStatus::kActive, T0())
-                 .code() == "provisioning.email_in_use");
+  BOOST_TEST(
+      AdminSetUserStatus(db, "acme", "walt@acme.example", UserStatus::kActive, T0()).code() ==
+      "provisioning.email_in_use");
   // An email change onto another active account's email is refused; keeping one's own is fine.
   const User carol_id = [&] {
     NewUser carol{"acme", "carol", "carol@acme.example", {}, {}, UserOrigin::kJit, false};
