@@ -12,8 +12,8 @@ namespace claimgate {
 namespace {
 
 Status Unreadable(const std::string& path, int err) {
-  const char* why = err == ENOENT   ? "no such file"
-                    : err == EISDIR ? "is a directory"
+  const char* why = err == ENOENT                   ? "no such file"
+                    : err == EISDIR                 ? "is a directory"
                     : err == EACCES || err == EPERM ? "permission denied"
                                                     : std::strerror(err);
   return Status::Error(errors::kInputUnreadable, path + ": " + why);

@@ -76,9 +76,9 @@ int Show(const CliContext& ctx, const std::string& name) {
   Result<std::optional<storage::ConnectionRecord>> r = storage::GetConnection(*db, name);
   if (!r.ok()) return ReportError(r.status());
   if (!r->has_value()) {
-    return ReportError(Status::Error(errors::kProvisioningUnknownConnection,
-                                     "no connection named '" + name +
-                                         "' (see `claimgate connection list`)"));
+    return ReportError(
+        Status::Error(errors::kProvisioningUnknownConnection,
+                      "no connection named '" + name + "' (see `claimgate connection list`)"));
   }
   const nlohmann::json doc =
       nlohmann::json::parse((*r)->config_json, nullptr, /*allow_exceptions=*/false);

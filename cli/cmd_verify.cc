@@ -47,7 +47,8 @@ struct Tally {
 };
 
 void PrintProgress(const Tally& t, std::size_t total) {
-  std::fprintf(stderr, "claimgate verify: %zu/%zu inputs, %zu accepted, %zu rejected, %zu unreadable\n",
+  std::fprintf(stderr,
+               "claimgate verify: %zu/%zu inputs, %zu accepted, %zu rejected, %zu unreadable\n",
                t.done, total, t.accepted, t.rejected, t.errors);
 }
 

@@ -1,8 +1,8 @@
 // Connection files: the one place the pipeline reads JSON (nlohmann stays in this file).
 #include "pipeline/connection.h"
 
-#include <filesystem>
 #include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -264,8 +264,8 @@ Status ReadIdp(const Reader& r, const json& doc, const std::string& dir, Connect
   std::vector<std::string> inline_pems;
   if (Status st = r.Strings(idp, "$.idp", "certificates_pem", &inline_pems); !st.ok()) return st;
   for (std::size_t i = 0; i < inline_pems.size(); ++i) {
-    if (Status st = CheckPem(r, "$.idp.certificates_pem[" + std::to_string(i) + "]", "",
-                             inline_pems[i]);
+    if (Status st =
+            CheckPem(r, "$.idp.certificates_pem[" + std::to_string(i) + "]", "", inline_pems[i]);
         !st.ok()) {
       return st;
     }
@@ -337,8 +337,8 @@ Status ReadSp(const Reader& r, const json& doc, const std::string& dir, Connecti
   // Binary (DER) text cannot be stored in the JSON row; whether it is the right PEM is the
   // request signer's check (signature.sp_key).
   if (!IsStrictUtf8(c->sp_signing_certificate_pem)) {
-    if (Status st = CheckPem(r, "$.sp.signing_certificate_file", cert_file,
-                             c->sp_signing_certificate_pem);
+    if (Status st =
+            CheckPem(r, "$.sp.signing_certificate_file", cert_file, c->sp_signing_certificate_pem);
         !st.ok()) {
       return st;
     }

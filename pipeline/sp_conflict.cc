@@ -17,7 +17,8 @@ Status CheckSpConflict(storage::Db& db, const ConnectionConfig& config) {
           "$.sp: connection '" + record.name + "' already has entity_id '" + config.sp_entity_id +
               "' and acs_url '" + config.acs_url +
               "'; a response for one would be accepted by both (give each connection its own "
-              "acs_url, e.g. https://sp.example/saml/" + config.name + "/acs)");
+              "acs_url, e.g. https://sp.example/saml/" +
+              config.name + "/acs)");
     }
   }
   return Status::Ok();

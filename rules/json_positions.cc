@@ -240,8 +240,8 @@ std::optional<Problem> CheckJsonText(std::string_view text) {
   const Positions positions = IndexPositions(text);
   if (positions.duplicate_keys.empty()) return std::nullopt;
   const auto& [path, offset] = positions.duplicate_keys.front();
-  problem = Problem{&errors::kRulesDuplicateKey, path, 0, 0,
-                    "this key appears twice in one object"};
+  problem =
+      Problem{&errors::kRulesDuplicateKey, path, 0, 0, "this key appears twice in one object"};
   LineColumn(text, offset, &problem.line, &problem.column);
   return problem;
 }

@@ -42,10 +42,14 @@ const ErrorCode& CodeFor(int rc) {
 std::string FileUri(const std::string& path, bool immutable) {
   std::string uri = "file:";
   for (const char c : path) {
-    if (c == '%') uri += "%25";
-    else if (c == '?') uri += "%3f";
-    else if (c == '#') uri += "%23";
-    else uri += c;
+    if (c == '%')
+      uri += "%25";
+    else if (c == '?')
+      uri += "%3f";
+    else if (c == '#')
+      uri += "%23";
+    else
+      uri += c;
   }
   return uri + (immutable ? "?mode=ro&immutable=1" : "?mode=ro");
 }
@@ -141,8 +145,8 @@ Result<Db> Db::Open(const std::string& path, const DbOptions& options) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) {
-      return Status::Error(errors::kStorageOpen, "cannot open database '" + path +
-                                                     "': is a directory");
+      return Status::Error(errors::kStorageOpen,
+                           "cannot open database '" + path + "': is a directory");
     }
     if (st.st_size == 0 && (!options.create_if_missing || options.read_only)) {
       return NotClaimgate(path, "is an empty file");
@@ -204,8 +208,9 @@ Status Db::CheckIsClaimgate() {
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
   if (*row && q->Int(0) > 0) {
-    return NotClaimgate(path_, "is an SQLite database of another application (tables, but no "
-                               "claimgate schema version)");
+    return NotClaimgate(path_,
+                        "is an SQLite database of another application (tables, but no "
+                        "claimgate schema version)");
   }
   return Status::Ok();
 }

@@ -113,9 +113,8 @@ Status CheckPermission(const std::string& permission) {
     return Status::Error(errors::kStorageInvalidArgument, "a permission must not be empty");
   }
   const bool clean = permission.size() <= 200 &&
-                     std::none_of(permission.begin(), permission.end(), [](unsigned char c) {
-                       return c <= 0x20 || c == 0x7f;
-                     });
+                     std::none_of(permission.begin(), permission.end(),
+                                  [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
   if (!clean) {
     return Status::Error(errors::kStorageInvalidArgument,
                          "permission '" + permission.substr(0, 200) +
@@ -183,8 +182,8 @@ Result<std::int64_t> CreateUser(Txn& txn, const NewUser& user, TimePoint now) {
 Status UpdateUserProfile(Txn& txn, std::int64_t id, const std::string& email,
                          const AttributeValues& attributes, TimePoint now) {
   {
-    Result<Query> current =
-        txn.db().Prepare("SELECT connection, lower(email) = lower(?2), status FROM users WHERE id = ?1");
+    Result<Query> current = txn.db().Prepare(
+        "SELECT connection, lower(email) = lower(?2), status FROM users WHERE id = ?1");
     if (!current.ok()) return current.status();
     Result<bool> row = current->Bind(1, id).Bind(2, email).Step();
     if (!row.ok()) return row.status();

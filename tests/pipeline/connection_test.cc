@@ -1,14 +1,14 @@
 // Connection files: everything checked at `connection add`, problems named by JSON path, the
 // stored form round-trips and loads.
-#include <boost/test/unit_test.hpp>
+#include "pipeline/connection.h"
 
+#include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "base/clock.h"
-#include "pipeline/connection.h"
 #include "rules/rule_set.h"
 #include "storage/connections.h"
 #include "storage/sqlite.h"
@@ -218,9 +218,9 @@ BOOST_AUTO_TEST_CASE(settings_that_cannot_mean_what_they_say_are_refused) {
   ExpectProblem(Base(R"(, "provisioning": {"enforced_domains": ["@acme.example"]})"),
                 "$.provisioning.enforced_domains[0]: '@acme.example' is not a domain name");
   for (const char* bad : {"*.acme.example", "acme", "acme..example", "-acme.example", ""}) {
-    ExpectProblem(Base(std::string(R"(, "provisioning": {"enforced_domains": [")") + bad +
-                       R"("]})"),
-                  "$.provisioning.enforced_domains[0]");
+    ExpectProblem(
+        Base(std::string(R"(, "provisioning": {"enforced_domains": [")") + bad + R"("]})"),
+        "$.provisioning.enforced_domains[0]");
   }
   ExpectProblem(Base(R"(, "provisioning": {"default_permissions": ["agent", ""]})"),
                 "$.provisioning.default_permissions[1]: a permission must not be empty");
@@ -287,9 +287,9 @@ BOOST_AUTO_TEST_CASE(two_connections_cannot_share_an_sp_identity) {
   {
     cg::Result<cg::storage::Txn> txn = cg::storage::Txn::BeginImmediate(*db);
     BOOST_REQUIRE(txn.ok());
-    BOOST_REQUIRE(cg::storage::PutConnection(*txn, first->name,
-                                             cg::pipeline::ToStoredJson(*first),
-                                             cg::SystemClock().Now()).ok());
+    BOOST_REQUIRE(cg::storage::PutConnection(*txn, first->name, cg::pipeline::ToStoredJson(*first),
+                                             cg::SystemClock().Now())
+                      .ok());
     BOOST_REQUIRE(txn->Commit().ok());
   }
   cg::pipeline::ConnectionConfig second = *first;

@@ -231,7 +231,8 @@ BOOST_AUTO_TEST_CASE(check_json_text_names_syntax_range_and_repeated_keys) {
   std::optional<Problem> p = CheckJsonText("{\"a\": 1,\n \"b\": {\"c\": 1, \"c\": 2}}");
   BOOST_REQUIRE(p.has_value());
   BOOST_TEST(p->code->id == std::string("rules.duplicate_key"));
-  BOOST_TEST(FormatProblem("f.json", *p) == "f.json:2:16: $.b.c: this key appears twice in one object");
+  BOOST_TEST(FormatProblem("f.json", *p) ==
+             "f.json:2:16: $.b.c: this key appears twice in one object");
   p = CheckJsonText("{\"a\": [1e999]}");
   BOOST_REQUIRE(p.has_value());
   BOOST_TEST(p->code->id == std::string("rules.json_syntax"));

@@ -192,9 +192,7 @@ BOOST_AUTO_TEST_CASE(an_empty_file_is_not_a_claimgate_database_unless_creating) 
 
 BOOST_AUTO_TEST_CASE(another_applications_database_is_left_alone) {
   TempDir dir;
-  {
-    Db db = OpenDb(dir, {});
-  }
+  { Db db = OpenDb(dir, {}); }
   // Tables but no claimgate schema version: another application's SQLite file. Migrating it
   // would add claimgate's tables to someone else's data.
   RawExec(dir.File("test.db"), "PRAGMA user_version=0");
@@ -207,9 +205,7 @@ BOOST_AUTO_TEST_CASE(another_applications_database_is_left_alone) {
 
 BOOST_AUTO_TEST_CASE(read_only_open_reads_and_never_writes) {
   TempDir dir;
-  {
-    Db db = OpenDb(dir, {"acme"});
-  }
+  { Db db = OpenDb(dir, {"acme"}); }
   DbOptions reading;
   reading.read_only = true;
   Result<Db> db = Db::Open(dir.File("test.db"), reading);
