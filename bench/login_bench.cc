@@ -42,11 +42,11 @@ struct Totals {
 void Print(const char* what, const Totals& t) {
   const double n = t.n;
   const double total = static_cast<double>(t.verify + t.map + t.provision);
-  std::printf("  %-15s %5d logins (%d accepted): verify %7.1f us  map %6.1f us  provision %7.1f us"
-              "  -> %6.0f logins/s\n",
-              what, t.n, t.accepted, static_cast<double>(t.verify) / n,
-              static_cast<double>(t.map) / n, static_cast<double>(t.provision) / n,
-              n * 1e6 / total);
+  std::printf(
+      "  %-15s %5d logins (%d accepted): verify %7.1f us  map %6.1f us  provision %7.1f us"
+      "  -> %6.0f logins/s\n",
+      what, t.n, t.accepted, static_cast<double>(t.verify) / n, static_cast<double>(t.map) / n,
+      static_cast<double>(t.provision) / n, n * 1e6 / total);
 }
 
 }  // namespace
@@ -57,19 +57,28 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--cert") cert = next();
-    else if (a == "--idp-entity-id") idp = next();
-    else if (a == "--sp-entity-id") sp = next();
-    else if (a == "--acs-url") acs = next();
-    else if (a == "--now") now_text = next();
-    else if (a == "--in-response-to") request = next();
-    else if (a == "--normal") normal = true;
-    else dir = a;
+    if (a == "--cert")
+      cert = next();
+    else if (a == "--idp-entity-id")
+      idp = next();
+    else if (a == "--sp-entity-id")
+      sp = next();
+    else if (a == "--acs-url")
+      acs = next();
+    else if (a == "--now")
+      now_text = next();
+    else if (a == "--in-response-to")
+      request = next();
+    else if (a == "--normal")
+      normal = true;
+    else
+      dir = a;
   }
   const std::optional<cg::TimePoint> now = cg::ParseDateTime(now_text);
   if (cert.empty() || idp.empty() || sp.empty() || acs.empty() || !now || dir.empty()) {
-    std::fprintf(stderr, "usage: login_bench --cert PEM --idp-entity-id ID --sp-entity-id ID "
-                         "--acs-url URL --now T --in-response-to REQ [--normal] DIR\n");
+    std::fprintf(stderr,
+                 "usage: login_bench --cert PEM --idp-entity-id ID --sp-entity-id ID "
+                 "--acs-url URL --now T --in-response-to REQ [--normal] DIR\n");
     return 2;
   }
   cg::pipeline::ConnectionConfig config;
@@ -87,14 +96,16 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string db_path = (std::filesystem::temp_directory_path() /
-                               ("login_bench-" + std::to_string(::getpid()) + ".db")).string();
+                               ("login_bench-" + std::to_string(::getpid()) + ".db"))
+                                  .string();
   cg::storage::DbOptions options;
   options.synchronous_full = !normal;
   cg::Result<cg::storage::Db> db = cg::storage::Db::Open(db_path, options);
   if (!db.ok()) return 2;
   {
     cg::Result<cg::storage::Txn> txn = cg::storage::Txn::BeginImmediate(*db);
-    if (!txn.ok() || !cg::storage::PutConnection(*txn, "bench", cg::pipeline::ToStoredJson(config), *now).ok() ||
+    if (!txn.ok() ||
+        !cg::storage::PutConnection(*txn, "bench", cg::pipeline::ToStoredJson(config), *now).ok() ||
         !txn->Commit().ok()) {
       return 2;
     }
@@ -131,9 +142,10 @@ int main(int argc, char** argv) {
     t.accepted += d.accepted() ? 1 : 0;
     ++t.n;
   }
-  std::printf("login_bench: SQLite WAL, synchronous=%s, busy_timeout=%d ms, one transaction per "
-              "login, database %s\n",
-              normal ? "NORMAL" : "FULL", options.busy_timeout_ms, db_path.c_str());
+  std::printf(
+      "login_bench: SQLite WAL, synchronous=%s, busy_timeout=%d ms, one transaction per "
+      "login, database %s\n",
+      normal ? "NORMAL" : "FULL", options.busy_timeout_ms, db_path.c_str());
   Print("new users", fresh);
   Print("returning users", returning);
   std::filesystem::remove(db_path);

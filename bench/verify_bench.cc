@@ -52,17 +52,26 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--cert") cert = next();
-    else if (a == "--sp-entity-id") sp = next();
-    else if (a == "--acs-url") acs = next();
-    else if (a == "--now") now_text = next();
-    else if (a == "--idp-entity-id") idp = next();
-    else if (a == "--rounds") rounds = std::atoi(next().c_str());
-    else if (!a.empty() && a[0] != '-') dir = a;
-    else return Usage();
+    if (a == "--cert")
+      cert = next();
+    else if (a == "--sp-entity-id")
+      sp = next();
+    else if (a == "--acs-url")
+      acs = next();
+    else if (a == "--now")
+      now_text = next();
+    else if (a == "--idp-entity-id")
+      idp = next();
+    else if (a == "--rounds")
+      rounds = std::atoi(next().c_str());
+    else if (!a.empty() && a[0] != '-')
+      dir = a;
+    else
+      return Usage();
   }
   const std::optional<cg::TimePoint> now = cg::ParseDateTime(now_text);
-  if (cert.empty() || sp.empty() || acs.empty() || !now || dir.empty() || rounds < 1) return Usage();
+  if (cert.empty() || sp.empty() || acs.empty() || !now || dir.empty() || rounds < 1)
+    return Usage();
 
   cg::dsig::KeySet keys;
   if (cg::Status s = keys.AddPem(ReadFile(cert), cert, {}); !s.ok()) {
@@ -130,16 +139,21 @@ int main(int argc, char** argv) {
     }
   }
   const double per = static_cast<double>(n);
-  const double other_dsig = static_cast<double>(dsig_ns - stats.c14n_digest_ns - stats.public_key_ns);
-  std::printf("verify_bench: %zu distinct responses x %d rounds = %zu verifications, "
-              "mean size %zu bytes, %zu accepted\n",
-              inputs.size(), rounds, n, bytes / inputs.size(), accepted);
+  const double other_dsig =
+      static_cast<double>(dsig_ns - stats.c14n_digest_ns - stats.public_key_ns);
+  std::printf(
+      "verify_bench: %zu distinct responses x %d rounds = %zu verifications, "
+      "mean size %zu bytes, %zu accepted\n",
+      inputs.size(), rounds, n, bytes / inputs.size(), accepted);
   std::printf("  decode+parse        %8.1f us\n", static_cast<double>(parse_ns) / per / 1000);
-  std::printf("  c14n+digest         %8.1f us\n", static_cast<double>(stats.c14n_digest_ns) / per / 1000);
-  std::printf("  public-key verify   %8.1f us\n", static_cast<double>(stats.public_key_ns) / per / 1000);
+  std::printf("  c14n+digest         %8.1f us\n",
+              static_cast<double>(stats.c14n_digest_ns) / per / 1000);
+  std::printf("  public-key verify   %8.1f us\n",
+              static_cast<double>(stats.public_key_ns) / per / 1000);
   std::printf("  signature shape     %8.1f us\n", other_dsig / per / 1000);
   std::printf("  saml checks+extract %8.1f us\n", static_cast<double>(validate_ns) / per / 1000);
   std::printf("  total               %8.1f us per response (%.0f responses/s on one core)\n",
-              static_cast<double>(total_ns) / per / 1000, per * 1e9 / static_cast<double>(total_ns));
+              static_cast<double>(total_ns) / per / 1000,
+              per * 1e9 / static_cast<double>(total_ns));
   return accepted == n ? 0 : 1;
 }

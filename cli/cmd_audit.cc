@@ -59,7 +59,8 @@ int List(CliContext& ctx, const AuditArgs& a) {
   Result<std::vector<storage::AuditEntry>> rows = storage::ListAudit(*db, f);
   if (!rows.ok()) return ReportError(rows.status());
   if (a.json) {
-    for (const storage::AuditEntry& e : *rows) std::cout << pipeline::Dump(pipeline::AuditJson(e)) << "\n";
+    for (const storage::AuditEntry& e : *rows)
+      std::cout << pipeline::Dump(pipeline::AuditJson(e)) << "\n";
     return kExitAccepted;
   }
   std::vector<std::vector<std::string>> table;
@@ -69,9 +70,9 @@ int List(CliContext& ctx, const AuditArgs& a) {
                      r.error_code.empty() ? "-" : r.error_code, r.subject,
                      r.assertion_id.empty() ? "-" : r.assertion_id, r.actor});
   }
-  PrintTable({"ID", "TIME", "CONNECTION", "EVENT", "DECISION", "ERROR", "SUBJECT", "ASSERTION",
-              "ACTOR"},
-             table);
+  PrintTable(
+      {"ID", "TIME", "CONNECTION", "EVENT", "DECISION", "ERROR", "SUBJECT", "ASSERTION", "ACTOR"},
+      table);
   return kExitAccepted;
 }
 
@@ -176,8 +177,9 @@ void AddAuditCommand(CLI::App& app, CliContext& ctx) {
                      "in the verified chain");
   verify->callback([&ctx, json, expect_head] { ctx.exit_code = Verify(ctx, *json, *expect_head); });
   CLI::App* exp = audit->add_subcommand(
-      "export", "Write every row as a JSON line with every field and both hashes, for an outside "
-                "program to re-verify (README: Audit trail)");
+      "export",
+      "Write every row as a JSON line with every field and both hashes, for an outside "
+      "program to re-verify (README: Audit trail)");
   auto since = std::make_shared<std::string>();
   exp->add_option("--since", *since, "From this time on (YYYY-MM-DD[THH:MM:SS[.f]Z], UTC)");
   exp->callback([&ctx, since] { ctx.exit_code = Export(ctx, *since); });

@@ -2,15 +2,14 @@
 // rules embedded (DESIGN.md "A connection").
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
+#include "base/clock.h"
 #include "cli/actor.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/storage_cli.h"
-#include "base/clock.h"
 #include "pipeline/connection.h"
 #include "pipeline/connection_admin.h"
 #include "storage/connections.h"
@@ -39,7 +38,8 @@ int AddOrUpdate(const CliContext& ctx, const std::string& file, bool update) {
       return kExitUsage;
     }
     Status s = change.status();
-    if (s.Is(errors::kProvisioningSpConflict)) return ReportError(std::move(s).Prefixed(file + ": "));
+    if (s.Is(errors::kProvisioningSpConflict))
+      return ReportError(std::move(s).Prefixed(file + ": "));
     return ReportError(s);
   }
   if (*change == pipeline::ConnectionChange::kUnchanged) {
@@ -110,8 +110,9 @@ void AddConnectionCommand(CLI::App& app, CliContext& ctx) {
   auto file = std::make_shared<std::string>();
   auto name = std::make_shared<std::string>();
   CLI::App* add = cmd->add_subcommand(
-      "add", "Check CONNECTION.json (metadata, certificates, rules, URLs) and store it with its "
-             "files embedded");
+      "add",
+      "Check CONNECTION.json (metadata, certificates, rules, URLs) and store it with its "
+      "files embedded");
   add->add_option("CONNECTION.json", *file, "The connection file")->required();
   add->callback([&ctx, file] { ctx.exit_code = AddOrUpdate(ctx, *file, false); });
   CLI::App* update = cmd->add_subcommand(
@@ -125,8 +126,9 @@ void AddConnectionCommand(CLI::App& app, CliContext& ctx) {
   show->add_option("NAME", *name, "Connection name")->required();
   show->callback([&ctx, name] { ctx.exit_code = Show(ctx, *name); });
   CLI::App* remove = cmd->add_subcommand(
-      "remove", "Remove a connection with its replay entries (audit rows stay); one with users "
-                "needs --force, and each user's removal is audited");
+      "remove",
+      "Remove a connection with its replay entries (audit rows stay); one with users "
+      "needs --force, and each user's removal is audited");
   remove->add_option("NAME", *name, "Connection name")->required();
   auto force = std::make_shared<bool>(false);
   remove->add_flag("--force", *force, "Remove the connection's users too");

@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "cli/commands.h"
 #include "base/error_codes.h"
+#include "cli/commands.h"
 
 namespace claimgate::cli {
 

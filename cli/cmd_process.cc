@@ -50,8 +50,8 @@ int Run(const CliContext& ctx, const ProcessArgs& args) {
   }
   if (!args.in_response_to.empty()) context.in_response_to = args.in_response_to;
   std::string error;
-  std::optional<std::string> raw = ReadInput(
-      args.file, &error, connection->verifier().settings().limits.max_input_bytes);
+  std::optional<std::string> raw =
+      ReadInput(args.file, &error, connection->verifier().settings().limits.max_input_bytes);
   if (!raw) {
     std::cerr << "claimgate process: " << error << "\n";
     return kExitUsage;

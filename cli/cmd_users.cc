@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "cli/actor.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -13,7 +14,6 @@
 #include "pipeline/admit.h"
 #include "pipeline/connection.h"
 #include "pipeline/decision_json.h"
-#include "base/clock.h"
 #include "storage/admin.h"
 #include "storage/connections.h"
 #include "storage/users.h"
@@ -55,7 +55,8 @@ int List(CliContext& ctx, const UserArgs& a) {
       *db, a.connection.empty() ? std::nullopt : std::optional<std::string>(a.connection));
   if (!users.ok()) return ReportError(users.status());
   if (a.json) {
-    for (const storage::User& u : *users) std::cout << pipeline::Dump(pipeline::UserJson(u)) << "\n";
+    for (const storage::User& u : *users)
+      std::cout << pipeline::Dump(pipeline::UserJson(u)) << "\n";
     return kExitAccepted;
   }
   std::vector<std::vector<std::string>> rows;
@@ -142,13 +143,13 @@ int EditPermission(CliContext& ctx, const UserArgs& a, bool grant) {
   const TimePoint now = SystemClock().Now();
   const std::string actor = CliActor();
   Result<bool> changed =
-      grant ? storage::AdminGrantPermission(*db, a.connection, a.subject, a.permission, now, actor)
-            : storage::AdminRevokePermission(*db, a.connection, a.subject, a.permission, now,
-                                             actor);
+      grant
+          ? storage::AdminGrantPermission(*db, a.connection, a.subject, a.permission, now, actor)
+          : storage::AdminRevokePermission(*db, a.connection, a.subject, a.permission, now, actor);
   if (!changed.ok()) return ReportError(changed.status());
   std::cout << pipeline::Dump({{"subject", a.subject},
-                     {"permission", a.permission},
-                     {grant ? "granted" : "revoked", *changed}})
+                               {"permission", a.permission},
+                               {grant ? "granted" : "revoked", *changed}})
             << "\n";
   return kExitAccepted;
 }

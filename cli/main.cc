@@ -1,7 +1,6 @@
 // claimgate: verify signed SAML Responses, map their claims, provision users, audit decisions.
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "claimgate/version.h"
 #include "cli/commands.h"

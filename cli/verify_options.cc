@@ -19,10 +19,12 @@ void AddVerifyOptions(CLI::App& cmd, VerifyOptionsArgs& a, bool required) {
   cmd.add_option("--acs-url", a.acs_url,
                  "This SP's ACS URL: Destination and the bearer Recipient must equal it")
       ->required(required);
-  cmd.add_option("--now", a.now, "Evaluate times at this instant (ISO 8601, e.g. 2024-05-01T12:00:00Z)");
+  cmd.add_option("--now", a.now,
+                 "Evaluate times at this instant (ISO 8601, e.g. 2024-05-01T12:00:00Z)");
   cmd.add_option("--in-response-to", a.in_response_to,
                  "The AuthnRequest ID this response must answer");
-  cmd.add_flag("--allow-sha1", a.allow_sha1, "Accept rsa-sha1 signatures and sha1 digests (legacy)");
+  cmd.add_flag("--allow-sha1", a.allow_sha1,
+               "Accept rsa-sha1 signatures and sha1 digests (legacy)");
   cmd.add_option("--clock-skew", a.clock_skew,
                  "Allowed clock skew in seconds (default 120, at most " +
                      std::to_string(pipeline::kMaxClockSkewSeconds) + ")")

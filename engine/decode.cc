@@ -27,8 +27,9 @@ bool HasForeignBom(std::string_view s) {
 
 Status CheckXmlText(std::string_view xml) {
   if (HasForeignBom(xml)) {
-    return Status::Error(errors::kInputBadUtf8, "the document starts with a UTF-16/32 byte-order "
-                                                "mark; only UTF-8 is accepted");
+    return Status::Error(errors::kInputBadUtf8,
+                         "the document starts with a UTF-16/32 byte-order "
+                         "mark; only UTF-8 is accepted");
   }
   std::size_t bad = 0;
   if (!IsStrictUtf8(xml, &bad)) {
@@ -42,13 +43,14 @@ Status CheckXmlText(std::string_view xml) {
 
 Result<std::string> Decode(std::string_view raw, const DecodeLimits& limits) {
   if (raw.size() > limits.max_input_bytes) {
-    return Status::Error(errors::kInputTooLarge,
-                         "the input has " + std::to_string(raw.size()) + " bytes; the cap is " +
-                             std::to_string(limits.max_input_bytes));
+    return Status::Error(errors::kInputTooLarge, "the input has " + std::to_string(raw.size()) +
+                                                     " bytes; the cap is " +
+                                                     std::to_string(limits.max_input_bytes));
   }
   if (HasForeignBom(raw)) {
-    return Status::Error(errors::kInputBadUtf8, "the input starts with a UTF-16/32 byte-order "
-                                                "mark; only UTF-8 is accepted");
+    return Status::Error(errors::kInputBadUtf8,
+                         "the input starts with a UTF-16/32 byte-order "
+                         "mark; only UTF-8 is accepted");
   }
   std::string_view body = StripBom(raw);
   std::size_t first = 0;
@@ -69,7 +71,8 @@ Result<std::string> Decode(std::string_view raw, const DecodeLimits& limits) {
   std::string_view decoded = StripBom(*xml);
   std::size_t lead = 0;
   while (lead < decoded.size() && IsXmlSpace(decoded[lead])) ++lead;
-  if (lead == decoded.size()) return Status::Error(errors::kInputEmpty, "the decoded input is empty");
+  if (lead == decoded.size())
+    return Status::Error(errors::kInputEmpty, "the decoded input is empty");
   if (Status s = CheckXmlText(decoded); !s.ok()) return s;
   if (decoded.size() != xml->size()) return std::string(decoded);
   return std::move(*xml);

@@ -141,9 +141,8 @@ Result<CommitOutcome> AdmitAndCommit(storage::Db& db, const ConnectionConfig& co
   if (!admitted.ok()) {
     // The assertion is spent: keep its replay entry, record the refusal, change no account.
     Result<storage::AuditEntry> row = storage::AppendAudit(
-        *txn,
-        LoginRow(config.name, login.subject, login.issuer, login.assertion_id, login.client_addr,
-                 admitted, RefusalDetail(admitted, &explanation)));
+        *txn, LoginRow(config.name, login.subject, login.issuer, login.assertion_id,
+                       login.client_addr, admitted, RefusalDetail(admitted, &explanation)));
     if (!row.ok() || !txn->Commit().ok()) return admitted;
     return CommitOutcome{ProvisionAction::kNone, 0, row->id, std::move(admitted),
                          std::move(relay_state), {}};
@@ -153,9 +152,8 @@ Result<CommitOutcome> AdmitAndCommit(storage::Db& db, const ConnectionConfig& co
   applied->detail.action = ProvisionActionName(applied->action);
   applied->detail.rules = &explanation;
   Result<storage::AuditEntry> row = storage::AppendAudit(
-      *txn,
-      LoginRow(config.name, login.subject, login.issuer, login.assertion_id, login.client_addr,
-               Status::Ok(), LoginDetailJson(applied->detail)));
+      *txn, LoginRow(config.name, login.subject, login.issuer, login.assertion_id,
+                     login.client_addr, Status::Ok(), LoginDetailJson(applied->detail)));
   if (!row.ok()) return row.status();
   if (login.handoff) {
     if (Status s = IssueCode(*txn, config, login, applied->user_id, row->id, now); !s.ok()) {
@@ -163,9 +161,8 @@ Result<CommitOutcome> AdmitAndCommit(storage::Db& db, const ConnectionConfig& co
     }
   }
   if (Status s = txn->Commit(); !s.ok()) return s;
-  return CommitOutcome{applied->action,         applied->user_id,
-                       row->id,                 Status::Ok(),
-                       std::move(relay_state), std::move(applied->stored)};
+  return CommitOutcome{applied->action, applied->user_id,       row->id,
+                       Status::Ok(),    std::move(relay_state), std::move(applied->stored)};
 }
 
 }  // namespace
@@ -190,9 +187,8 @@ CommitOutcome RecordRefusal(storage::Db& db, const Refusal& r,
   Result<storage::Txn> txn = storage::Txn::BeginImmediate(db);
   if (txn.ok()) {
     Result<storage::AuditEntry> row = storage::AppendAudit(
-        *txn,
-        LoginRow(r.connection, r.subject, r.issuer, r.assertion_id, r.client_addr, r.status,
-                 RefusalDetail(r.status, explanation)));
+        *txn, LoginRow(r.connection, r.subject, r.issuer, r.assertion_id, r.client_addr, r.status,
+                       RefusalDetail(r.status, explanation)));
     if (row.ok() && txn->Commit().ok()) out.audit_id = row->id;
   }
   out.status = r.status;

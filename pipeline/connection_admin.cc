@@ -17,7 +17,6 @@ namespace claimgate::pipeline {
 
 namespace {
 
-
 const Json* Member(const Json& doc, const char* object, const char* name) {
   if (!doc.is_object() || !doc.contains(object) || !doc[object].is_object()) return nullptr;
   const Json& o = doc[object];
@@ -53,8 +52,9 @@ Summary Summarize(const Json& doc) {
   if (const Json* xml = Member(doc, "idp", "metadata_xml"); xml && xml->is_string()) {
     metadata_sha = crypto::Sha256Hex(xml->get<std::string>());
     const std::string entity = Text(Member(doc, "idp", "entity_id"));
-    Result<saml::IdpMetadata> md = saml::ParseIdpMetadata(
-        xml->get<std::string>(), entity.empty() ? std::nullopt : std::optional<std::string>(entity));
+    Result<saml::IdpMetadata> md =
+        saml::ParseIdpMetadata(xml->get<std::string>(),
+                               entity.empty() ? std::nullopt : std::optional<std::string>(entity));
     if (md.ok()) {
       for (const std::string& der : md->signing_certificates) {
         idp_certs.push_back(crypto::Sha256Hex(der));
@@ -106,8 +106,8 @@ Json Parse(const std::optional<std::string>& text) {
   return j.is_discarded() ? Json() : j;
 }
 
-storage::AuditRecord Row(const std::string& connection, const char* event,
-                         const std::string& actor, std::string detail) {
+storage::AuditRecord Row(const std::string& connection, const char* event, const std::string& actor,
+                         std::string detail) {
   storage::AuditRecord a;
   a.actor = actor;
   a.connection = connection;
@@ -169,9 +169,9 @@ Result<ConnectionChange> StoreConnection(storage::Db& db, const ConnectionConfig
     if (Parse(old_stored) == Parse(stored)) return ConnectionChange::kUnchanged;
   }
   if (Status s = storage::PutConnection(*txn, config.name, stored, now); !s.ok()) return s;
-  Result<storage::AuditEntry> row = storage::AppendAudit(
-      *txn, Row(config.name, update ? "connection.update" : "connection.add", actor,
-                ConnectionAuditDetail(old_stored, stored)));
+  Result<storage::AuditEntry> row =
+      storage::AppendAudit(*txn, Row(config.name, update ? "connection.update" : "connection.add",
+                                     actor, ConnectionAuditDetail(old_stored, stored)));
   if (!row.ok()) return row.status();
   if (Status s = txn->Commit(); !s.ok()) return s;
   return update ? ConnectionChange::kUpdated : ConnectionChange::kAdded;
@@ -189,13 +189,14 @@ Result<std::int64_t> RemoveConnection(storage::Db& db, const std::string& name, 
   Result<std::vector<storage::User>> users = storage::ListUsers(db, name);
   if (!users.ok()) return users.status();
   if (!users->empty() && !force) {
-    return Status::Error(errors::kStorageInUse,
-                         "connection '" + name + "' has " + std::to_string(users->size()) +
-                             " users; --force removes them too");
+    return Status::Error(errors::kStorageInUse, "connection '" + name + "' has " +
+                                                    std::to_string(users->size()) +
+                                                    " users; --force removes them too");
   }
   for (const storage::User& u : *users) {
-    storage::AuditRecord a = Row(name, "user.remove", actor,
-                                 Dump(Json{{"reason", "connection.remove"}, {"user", UserJson(u)}}));
+    storage::AuditRecord a =
+        Row(name, "user.remove", actor,
+            Dump(Json{{"reason", "connection.remove"}, {"user", UserJson(u)}}));
     a.subject = u.subject;
     if (Result<storage::AuditEntry> row = storage::AppendAudit(*txn, a); !row.ok()) {
       return row.status();

@@ -1,10 +1,9 @@
 // The embedding API (include/claimgate/claimgate.h) over the pipeline: the only file that sees
 // both the public types and the internal ones.
-#include "claimgate/claimgate.h"
-
 #include <map>
 #include <utility>
 
+#include "claimgate/claimgate.h"
 #include "pipeline/connection.h"
 #include "pipeline/decision_json.h"
 #include "pipeline/process.h"
@@ -56,8 +55,10 @@ struct Engine::Impl {
     }
     Result<pipeline::Connection> loaded = pipeline::LoadConnection(**record);
     if (!loaded.ok()) return loaded.status();
-    auto& slot = connections.insert_or_assign(
-        name, std::make_pair((*record)->config_json, *std::move(loaded))).first->second;
+    auto& slot =
+        connections
+            .insert_or_assign(name, std::make_pair((*record)->config_json, *std::move(loaded)))
+            .first->second;
     return &slot.second;
   }
 };

@@ -87,8 +87,7 @@ Decision Commit(const Connection& connection, PreparedLogin prepared, TimePoint 
   if (prepared.login) {  // admit → commit: provisioning.* replay.* in_response_to.*
     d.provisioning = CommitLogin(db, connection.config(), *prepared.login, d.mapping->explain, now);
   } else {
-    d.provisioning =
-        RecordRefusal(db, prepared.refusal, d.mapping ? &d.mapping->explain : nullptr);
+    d.provisioning = RecordRefusal(db, prepared.refusal, d.mapping ? &d.mapping->explain : nullptr);
   }
   d.times.provision_us = MicrosSince(start);
   d.status = d.provisioning.status;

@@ -29,11 +29,11 @@ class Applier {
     }
     m_.explain.reserve(2 * spec_.attributes.size() + 4);
     m_.worker.resize(spec_.attributes.size());
-    for (std::size_t i = 0; i < spec_.attributes.size(); ++i) MapAttribute(spec_.attributes[i],
-                                                                           m_.worker[i]);
+    for (std::size_t i = 0; i < spec_.attributes.size(); ++i)
+      MapAttribute(spec_.attributes[i], m_.worker[i]);
     for (const WhenRule& w : spec_.when) RunWhen(w);
-    for (std::size_t i = 0; i < spec_.attributes.size(); ++i) Finish(spec_.attributes[i],
-                                                                     m_.worker[i]);
+    for (std::size_t i = 0; i < spec_.attributes.size(); ++i)
+      Finish(spec_.attributes[i], m_.worker[i]);
     m_.worker.erase(std::remove_if(m_.worker.begin(), m_.worker.end(),
                                    [](const Field& f) { return f.values.empty(); }),
                     m_.worker.end());
@@ -43,8 +43,8 @@ class Applier {
  private:
   void Explain(const std::string& attr, const char* event, const std::string& rule,
                std::string source, std::vector<std::string> values, std::string reason) {
-    m_.explain.push_back(Explanation{attr, event, rule, std::move(source), std::move(values),
-                                     std::move(reason)});
+    m_.explain.push_back(
+        Explanation{attr, event, rule, std::move(source), std::move(values), std::move(reason)});
   }
 
   void Reject(Status s, const std::string& attr, const std::string& rule,
@@ -60,8 +60,10 @@ class Applier {
     for (std::size_t i = 0; i < r.from.size(); ++i) {
       const NameRef& ref = r.from[i];
       if (env_.groups_overflow && IsGroupsRef(ref)) {
-        Reject(Status::Error(errors::kRulesGroupsOverflow, "'" + ref.name + "' is unknown: the "
-                             "IdP left the groups claim out (too many groups)"),
+        Reject(Status::Error(errors::kRulesGroupsOverflow,
+                             "'" + ref.name +
+                                 "' is unknown: the "
+                                 "IdP left the groups claim out (too many groups)"),
                r.name, r.path + ".from", {});
         return false;
       }
@@ -72,8 +74,8 @@ class Applier {
       }
       if (match.attr == nullptr) continue;
       vals = match.attr->values;
-      Explain(r.name, "from", r.from.size() > 1 ? r.path + ".from[" + std::to_string(i) + "]"
-                                                : r.path + ".from",
+      Explain(r.name, "from",
+              r.from.size() > 1 ? r.path + ".from[" + std::to_string(i) + "]" : r.path + ".from",
               match.attr->name, vals, match.how);
       return true;
     }
@@ -89,8 +91,7 @@ class Applier {
     if (v.type == expr::Type::kList) vals = *v.list;
     if (v.type == expr::Type::kString) vals.emplace_back(v.str());
     if (v.type == expr::Type::kNumber) vals.push_back(expr::FormatNumber(v.num));
-    Explain(r.name, "value", r.path + ".value", r.value_text, vals,
-            vals.empty() ? "null" : "");
+    Explain(r.name, "value", r.path + ".value", r.value_text, vals, vals.empty() ? "null" : "");
     return true;
   }
 
@@ -138,8 +139,10 @@ class Applier {
         }
       }
       if (hit == r.map.size()) {
-        if (r.map_unmapped_drop) Explain(r.name, "drop", r.path + ".map", "", {v}, "unmapped");
-        else out.push_back(v);
+        if (r.map_unmapped_drop)
+          Explain(r.name, "drop", r.path + ".map", "", {v}, "unmapped");
+        else
+          out.push_back(v);
         continue;
       }
       const MapEntry& e = r.map[hit];
@@ -211,8 +214,9 @@ class Applier {
 
   bool CheckCount(const AttrRule& r, const std::vector<std::string>& vals) {
     if (vals.size() <= kMaxValues) return true;
-    Reject(Status::Error(errors::kRulesValueTooLong, std::to_string(vals.size()) +
-                         " values; the limit is 1000"), r.name, r.path, {});
+    Reject(Status::Error(errors::kRulesValueTooLong,
+                         std::to_string(vals.size()) + " values; the limit is 1000"),
+           r.name, r.path, {});
     return false;
   }
 
@@ -233,8 +237,7 @@ class Applier {
     if (!env.status.ok()) return Reject(std::move(env.status), "", w.path + ".if", {});
     if (!v.b) return Explain("", "when", w.path, w.if_text, {}, "false");
     if (w.deny) {
-      return Reject(Status::Error(errors::kRulesDenied, w.deny_message), "", w.path + ".deny",
-                    {});
+      return Reject(Status::Error(errors::kRulesDenied, w.deny_message), "", w.path + ".deny", {});
     }
     for (const WhenAction& a : w.actions) {
       Field& f = m_.worker[a.attr];
@@ -292,21 +295,24 @@ class Applier {
     }
     for (const std::string& v : f.values) {
       if (v.size() > kMaxValueBytes) {
-        return Reject(Status::Error(errors::kRulesValueTooLong, "a value exceeds 64 KiB"),
-                      r.name, r.path, {});
+        return Reject(Status::Error(errors::kRulesValueTooLong, "a value exceeds 64 KiB"), r.name,
+                      r.path, {});
       }
     }
     if (f.values.empty()) {
       if (r.required) {
-        return Reject(Status::Error(errors::kRulesRequiredMissing, "required, and no value is "
-                                    "left"), r.name, r.path + ".required", {});
+        return Reject(Status::Error(errors::kRulesRequiredMissing,
+                                    "required, and no value is "
+                                    "left"),
+                      r.name, r.path + ".required", {});
       }
       if (r.min_values == 0) return Explain(r.name, "empty", r.path, "", {}, "no value; omitted");
     }
     if (!r.multi && f.values.size() > 1) {
-      return Reject(Status::Error(errors::kRulesMultipleValues, std::to_string(f.values.size()) +
-                                  " values for a single-valued attribute"),
-                    r.name, r.path, f.values);
+      return Reject(
+          Status::Error(errors::kRulesMultipleValues,
+                        std::to_string(f.values.size()) + " values for a single-valued attribute"),
+          r.name, r.path, f.values);
     }
     if (f.values.size() < r.min_values || f.values.size() > r.max_values) {
       const bool few = f.values.size() < r.min_values;
@@ -324,8 +330,8 @@ class Applier {
       const bool used = std::any_of(spec_.referenced.begin(), spec_.referenced.end(),
                                     [&](const NameRef& ref) { return RefersTo(ref, a); });
       if (used) continue;
-      std::string key = !a.friendly_name.empty() ? a.friendly_name
-                                                 : std::string(AliasKeyOf(a.name));
+      std::string key =
+          !a.friendly_name.empty() ? a.friendly_name : std::string(AliasKeyOf(a.name));
       if (key.empty()) key = a.name.substr(a.name.find_last_of("/:#") + 1);
       if (key.empty()) key = a.name;
       const bool clash = std::any_of(m_.worker.begin(), m_.worker.end(),

@@ -12,9 +12,12 @@ namespace {
 
 const char* ResultName(expr::Type t) {
   switch (t) {
-    case expr::Type::kBool: return "boolean";
-    case expr::Type::kNumber: return "number";
-    default: return "string";
+    case expr::Type::kBool:
+      return "boolean";
+    case expr::Type::kNumber:
+      return "number";
+    default:
+      return "string";
   }
 }
 

@@ -15,8 +15,10 @@ std::string Dump(const Json& j) {
 Json WorkerObject(const Mapping& m) {
   Json w = Json::object();
   for (const Field& f : m.worker) {
-    if (f.multi) w[f.name] = f.values;
-    else if (!f.values.empty()) w[f.name] = f.values.front();
+    if (f.multi)
+      w[f.name] = f.values;
+    else if (!f.values.empty())
+      w[f.name] = f.values.front();
   }
   return w;
 }
@@ -60,17 +62,18 @@ std::string MappingJson(const Mapping& m, bool with_explain) {
 Result<Claims> ClaimsFromJson(std::string_view text, std::string_view label) {
   Json j;
   if (Problem p; !ParseJsonText(text, &j, &p)) {
-    const std::string at = p.line > 0 ? ":" + std::to_string(p.line) + ":" +
-                                            std::to_string(p.column) : "";
-    return Status::Error(errors::kRulesJsonSyntax, std::string(label) + at + ": " +
-                         (p.path == "$" ? "invalid JSON" : p.path + ": " + p.message));
+    const std::string at =
+        p.line > 0 ? ":" + std::to_string(p.line) + ":" + std::to_string(p.column) : "";
+    return Status::Error(errors::kRulesJsonSyntax,
+                         std::string(label) + at + ": " +
+                             (p.path == "$" ? "invalid JSON" : p.path + ": " + p.message));
   }
   if (!j.is_object()) return AttributesError(label, "$: must be an object");
   Claims c;
   for (const char* k : {"subject", "subject_format"}) {
     if (!j.contains(k)) continue;
-    if (!j.at(k).is_string()) return AttributesError(label, std::string("$.") + k +
-                                                                ": must be a string");
+    if (!j.at(k).is_string())
+      return AttributesError(label, std::string("$.") + k + ": must be a string");
     (std::string_view(k) == "subject" ? c.subject : c.subject_format) = j.at(k).get<std::string>();
   }
   if (!j.contains("attributes")) return c;
@@ -85,14 +88,14 @@ Result<Claims> ClaimsFromJson(std::string_view text, std::string_view label) {
     } else if (v.is_array()) {
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (!v[i].is_string()) {
-          return AttributesError(label, JoinPath("$.attributes", a.name) + "[" +
-                                            std::to_string(i) + "]: must be a string");
+          return AttributesError(label, JoinPath("$.attributes", a.name) + "[" + std::to_string(i) +
+                                            "]: must be a string");
         }
         a.values.push_back(v[i].get<std::string>());
       }
     } else {
-      return AttributesError(label, JoinPath("$.attributes", a.name) +
-                                        ": must be a list of strings");
+      return AttributesError(label,
+                             JoinPath("$.attributes", a.name) + ": must be a list of strings");
     }
     a.value_types.assign(a.values.size(), "");
     c.attributes.push_back(std::move(a));

@@ -30,14 +30,16 @@ class Walker {
       String();
       return;
     }
-    while (i_ < t_.size() && std::string_view(",]} \t\r\n").find(t_[i_]) == std::string_view::npos) {
+    while (i_ < t_.size() &&
+           std::string_view(",]} \t\r\n").find(t_[i_]) == std::string_view::npos) {
       ++i_;
     }
   }
 
  private:
   void Ws() {
-    while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\t' || t_[i_] == '\n' || t_[i_] == '\r')) {
+    while (i_ < t_.size() &&
+           (t_[i_] == ' ' || t_[i_] == '\t' || t_[i_] == '\n' || t_[i_] == '\r')) {
       ++i_;
     }
   }
@@ -101,8 +103,10 @@ class Walker {
     for (; i_ < t_.size(); ++i_) {
       const char c = t_[i_];
       if (in_string) {
-        if (c == '\\') ++i_;
-        else if (c == '"') in_string = false;
+        if (c == '\\')
+          ++i_;
+        else if (c == '"')
+          in_string = false;
       } else if (c == '"') {
         in_string = true;
       } else if (c == '{' || c == '[') {

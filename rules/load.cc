@@ -11,8 +11,8 @@ namespace claimgate::rules {
 namespace {
 
 constexpr std::size_t kMaxDocumentBytes = 1024 * 1024;
-constexpr const char* kTopKeys[] = {"version", "extends", "attributes", "when",
-                                    "pass_through", "description"};
+constexpr const char* kTopKeys[] = {"version", "extends",      "attributes",
+                                    "when",    "pass_through", "description"};
 
 // The values of one add/set/remove entry: literals, or ${...} templates computed per login
 // (checked against the attribute's format and allowed when they are computed).
@@ -24,8 +24,7 @@ bool LoadWhenValues(LoadContext& ctx, const Json& j, const std::string& path,
     std::shared_ptr<const expr::Expr> e;
     if (expr::LooksLikeTemplate(a->values[i])) {
       const Json one = a->values[i];
-      e = LoadExpression(ctx, one, j.is_array() ? IndexPath(path, i) : path, false,
-                         &worker_names);
+      e = LoadExpression(ctx, one, j.is_array() ? IndexPath(path, i) : path, false, &worker_names);
       ok = ok && e != nullptr;
     }
     a->computed.push_back(std::move(e));
@@ -33,9 +32,8 @@ bool LoadWhenValues(LoadContext& ctx, const Json& j, const std::string& path,
   return ok;
 }
 
-void LoadWhenAction(LoadContext& ctx, const std::string& key, const Json& j,
-                    const std::string& ap, const std::vector<std::string>& worker_names,
-                    Spec* spec, WhenRule* w) {
+void LoadWhenAction(LoadContext& ctx, const std::string& key, const Json& j, const std::string& ap,
+                    const std::vector<std::string>& worker_names, Spec* spec, WhenRule* w) {
   const WhenAction::Kind kind = key == "add"      ? WhenAction::Kind::kAdd
                                 : key == "set"    ? WhenAction::Kind::kSet
                                 : key == "remove" ? WhenAction::Kind::kRemove
@@ -69,8 +67,10 @@ void LoadWhenAction(LoadContext& ctx, const std::string& key, const Json& j,
     WhenAction a{kind, index(found), {}, {}};
     if (!LoadWhenValues(ctx, t.value(), tp, worker_names, &a)) continue;
     if (!found->multi && (kind != WhenAction::Kind::kSet || a.values.size() > 1)) {
-      ctx.Add(errors::kRulesUnknownAttribute, tp, "'" + t.key() + "' is single-valued: "
-              "use set with one value");
+      ctx.Add(errors::kRulesUnknownAttribute, tp,
+              "'" + t.key() +
+                  "' is single-valued: "
+                  "use set with one value");
       continue;
     }
     for (std::size_t i = 0; i < a.values.size(); ++i) {
@@ -81,8 +81,8 @@ void LoadWhenAction(LoadContext& ctx, const std::string& key, const Json& j,
                       std::any_of(found->allowed.begin(), found->allowed.end(),
                                   [&](const Matcher& m) { return m.Matches(v, &ignored); });
       if (!ok) {
-        ctx.Add(errors::kRulesDisallowedValue, tp, "'" + v + "' is not in " + found->path +
-                ".allowed");
+        ctx.Add(errors::kRulesDisallowedValue, tp,
+                "'" + v + "' is not in " + found->path + ".allowed");
       }
     }
     w->actions.push_back(std::move(a));
@@ -101,7 +101,8 @@ void LoadWhenRule(LoadContext& ctx, const Json& j, const std::string& p,
     const std::string ap = JoinPath(p, k);
     if (k == "deny") {
       if (!it.value().is_string() || it.value().get_ref<const std::string&>().empty()) {
-        ctx.Add(errors::kRulesSchema, ap, "deny is the message of the refusal: a non-empty "
+        ctx.Add(errors::kRulesSchema, ap,
+                "deny is the message of the refusal: a non-empty "
                 "string (literal text, shown to operators and kept in the audit row)");
         continue;
       }
@@ -116,7 +117,8 @@ void LoadWhenRule(LoadContext& ctx, const Json& j, const std::string& p,
     }
   }
   if (w->deny && other_action) {
-    ctx.Add(errors::kRulesSchema, JoinPath(p, "deny"), "a rule that denies changes nothing "
+    ctx.Add(errors::kRulesSchema, JoinPath(p, "deny"),
+            "a rule that denies changes nothing "
             "else: put add, set, remove and clear in another rule");
   }
 }
@@ -187,8 +189,10 @@ void LoadDocument(LoadContext& ctx, const Json& doc, Spec* spec) {
         }
         auto same = std::find_if(spec->attributes.begin(), spec->attributes.end(),
                                  [&](const AttrRule& a) { return a.name == r.name; });
-        if (same != spec->attributes.end()) *same = std::move(r);
-        else spec->attributes.push_back(std::move(r));
+        if (same != spec->attributes.end())
+          *same = std::move(r);
+        else
+          spec->attributes.push_back(std::move(r));
       }
     }
   } else if (!doc.contains("extends")) {
@@ -268,18 +272,22 @@ std::shared_ptr<const expr::Expr> LoadExpression(LoadContext& ctx, const Json& j
   options.is_template = !want_bool && expr::LooksLikeTemplate(src);
   options.worker_names = worker_names;
   if (!expr::Parse(src, options, e.get(), &err)) {
-    ctx.Add(*err.code, path, err.message + " (at character " + std::to_string(err.offset + 1) +
-            " of the expression)", err.offset, true);
+    ctx.Add(
+        *err.code, path,
+        err.message + " (at character " + std::to_string(err.offset + 1) + " of the expression)",
+        err.offset, true);
     return nullptr;
   }
   const expr::Type t = e->root.type;
   if (want_bool && t != expr::Type::kBool) {
-    ctx.Add(errors::kRulesExpressionType, path, "the condition is a string, not a boolean "
+    ctx.Add(errors::kRulesExpressionType, path,
+            "the condition is a string, not a boolean "
             "(compare with == or use Arrays.contains / String.stringContains / Arrays.isEmpty)");
     return nullptr;
   }
   if (!want_bool && t == expr::Type::kBool) {
-    ctx.Add(errors::kRulesExpressionType, path, "a value is a string or an attribute, not a "
+    ctx.Add(errors::kRulesExpressionType, path,
+            "a value is a string or an attribute, not a "
             "boolean");
     return nullptr;
   }
@@ -309,7 +317,8 @@ Result<RuleSet> LoadRules(std::string_view text, std::string_view label,
       const Json& ext = doc.at("extends");
       const std::string_view base = ext.is_string() ? ProfileText(ext.get<std::string>()) : "";
       if (base.empty()) {
-        ctx.Add(errors::kRulesUnknownProfile, "$.extends", "extends names a built-in profile: "
+        ctx.Add(errors::kRulesUnknownProfile, "$.extends",
+                "extends names a built-in profile: "
                 "flex, frontline, console or sendgrid");
       } else {
         std::vector<Problem> base_problems;
@@ -334,15 +343,17 @@ Result<RuleSet> LoadRules(std::string_view text, std::string_view label,
 Result<RuleSet> LoadProfile(std::string_view name) {
   const std::string_view text = ProfileText(name);
   if (text.empty()) {
-    return Status::Error(errors::kRulesUnknownProfile, "unknown profile '" + std::string(name) +
-                         "' (flex, frontline, console, sendgrid)");
+    return Status::Error(
+        errors::kRulesUnknownProfile,
+        "unknown profile '" + std::string(name) + "' (flex, frontline, console, sendgrid)");
   }
   return LoadRules(text, std::string("profile:") + std::string(name));
 }
 
 std::vector<std::string> ProfileNames() {
   std::vector<std::string> out;
-  for (std::size_t i = 0; i < kEmbeddedProfileCount; ++i) out.emplace_back(kEmbeddedProfiles[i].name);
+  for (std::size_t i = 0; i < kEmbeddedProfileCount; ++i)
+    out.emplace_back(kEmbeddedProfiles[i].name);
   return out;
 }
 

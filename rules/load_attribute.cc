@@ -11,9 +11,9 @@ namespace claimgate::rules {
 namespace {
 
 constexpr const char* kAttributeKeys[] = {
-    "from",    "value",         "split",  "multi",    "transform", "map",        "unmapped",
-    "allowed", "on_disallowed", "format", "required", "default",   "name_match", "description",
-    "min_values", "max_values"};
+    "from",       "value",       "split",         "multi",     "transform", "map",
+    "unmapped",   "allowed",     "on_disallowed", "format",    "required",  "default",
+    "name_match", "description", "min_values",    "max_values"};
 
 // RE2 syntax (https://github.com/google/re2/wiki/Syntax): Perl/ECMAScript-like, without
 // backreferences or lookaround, which is what keeps matching linear in the value's length.

@@ -1,12 +1,13 @@
 // The built-in alias table and source-attribute resolution. The table lists the names real
 // IdPs send (../shared/MAPPING-NOTES.md section 4: Okta, Entra, AD FS, Google, OneLogin,
 // Keycloak, eduPerson OIDs). A name belongs to at most one group.
+#include "rules/names.h"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "rules/names.h"
 #include "rules/rule_set.h"
 
 namespace claimgate::rules {
@@ -25,9 +26,8 @@ const std::vector<AliasGroup>& AliasTable() {
         "http://schemas.microsoft.com/ws/2008/06/identity/claims/emailaddress",
         "urn:oid:0.9.2342.19200300.100.1.3", "urn:oid:1.2.840.113549.1.9.1"}},
       {"firstName",
-       {"firstName", "FirstName", "first_name", "firstname", "givenName", "given_name",
-        "givenname", "User.FirstName",
-        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+       {"firstName", "FirstName", "first_name", "firstname", "givenName", "given_name", "givenname",
+        "User.FirstName", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
         "http://schemas.microsoft.com/ws/2008/06/identity/claims/givenname", "urn:oid:2.5.4.42"}},
       {"lastName",
        {"lastName", "LastName", "last_name", "lastname", "sn", "surname", "family_name",
@@ -38,8 +38,8 @@ const std::vector<AliasGroup>& AliasTable() {
        {"displayName", "displayname", "display_name", "full_name", "fullName", "fullname",
         "http://schemas.microsoft.com/identity/claims/displayname",
         "urn:oid:2.16.840.1.113730.3.1.241"}},
-      {"commonName", {"cn", "commonName", "http://schemas.xmlsoap.org/claims/CommonName",
-                      "urn:oid:2.5.4.3"}},
+      {"commonName",
+       {"cn", "commonName", "http://schemas.xmlsoap.org/claims/CommonName", "urn:oid:2.5.4.3"}},
       {"groups",
        {"groups", "Groups", "group", "Group", "memberOf", "isMemberOf",
         "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
@@ -47,14 +47,13 @@ const std::vector<AliasGroup>& AliasTable() {
       {"roles", {"roles", "Roles", "role", "Role", "User Roles"}},
       {"userType", {"userType", "UserType", "user_type"}},
       {"image_url", {"image_url", "imageUrl", "picture", "photo", "thumbnailPhoto"}},
-      {"upn", {"upn", "userPrincipalName",
-               "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"}},
+      {"upn",
+       {"upn", "userPrincipalName", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"}},
       {"uid", {"uid", "urn:oid:0.9.2342.19200300.100.1.1"}},
       {"eduPersonPrincipalName",
        {"eduPersonPrincipalName", "eppn", "urn:oid:1.3.6.1.4.1.5923.1.1.1.6"}},
       {"eduPersonAffiliation", {"eduPersonAffiliation", "urn:oid:1.3.6.1.4.1.5923.1.1.1.1"}},
-      {"eduPersonEntitlement",
-       {"eduPersonEntitlement", "urn:oid:1.3.6.1.4.1.5923.1.1.1.7"}},
+      {"eduPersonEntitlement", {"eduPersonEntitlement", "urn:oid:1.3.6.1.4.1.5923.1.1.1.7"}},
   };
   return kTable;
 }
@@ -110,12 +109,11 @@ Status FindAttribute(const Claims& claims, const NameRef& ref, Match* out) {
     for (const Attribute& a : claims.attributes) {
       if (a.values.empty()) continue;
       if (!ref.name_format.empty() && a.name_format != ref.name_format) continue;
-      const bool hit =
-          tier == 0   ? Equal(a.name, ref.name, ref.ignore_case)
-          : tier == 1 ? (!a.friendly_name.empty() && Equal(a.friendly_name, ref.name,
-                                                           ref.ignore_case))
-                      : (InGroup(a.name, ref.alias_group, ref.ignore_case) ||
-                         InGroup(a.friendly_name, ref.alias_group, ref.ignore_case));
+      const bool hit = tier == 0   ? Equal(a.name, ref.name, ref.ignore_case)
+                       : tier == 1 ? (!a.friendly_name.empty() &&
+                                      Equal(a.friendly_name, ref.name, ref.ignore_case))
+                                   : (InGroup(a.name, ref.alias_group, ref.ignore_case) ||
+                                      InGroup(a.friendly_name, ref.alias_group, ref.ignore_case));
       if (!hit) continue;
       if (found != nullptr && found != &a) {
         return Status::Error(errors::kRulesAmbiguousAttribute,
@@ -143,15 +141,14 @@ bool RefersTo(const NameRef& ref, const Attribute& a) {
 
 bool IsGroupsRef(const NameRef& ref) {
   return ref.alias_group >= 0 &&
-         AliasTable()[static_cast<std::size_t>(ref.alias_group)].key ==
-             "groups";
+         AliasTable()[static_cast<std::size_t>(ref.alias_group)].key == "groups";
 }
 
 bool HasGroupsOverflow(const Claims& claims) {
   for (const Attribute& a : claims.attributes) {
     if (a.name == "http://schemas.microsoft.com/claims/groups.link" ||
-        a.name == "http://schemas.microsoft.com/claims/groups.overage" ||
-        a.name == "groups.link" || a.friendly_name == "groups.link") {
+        a.name == "http://schemas.microsoft.com/claims/groups.overage" || a.name == "groups.link" ||
+        a.friendly_name == "groups.link") {
       return true;
     }
   }

@@ -15,7 +15,7 @@ struct NameRef {
   std::string name;
   std::string name_format;  // required NameFormat; empty: any
   bool ignore_case = false;
-  int alias_group = -1;     // index into the alias table, -1 when `name` is in no group
+  int alias_group = -1;  // index into the alias table, -1 when `name` is in no group
 };
 
 NameRef MakeNameRef(std::string name, std::string name_format, bool ignore_case);

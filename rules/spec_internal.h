@@ -63,14 +63,14 @@ struct AttrRule {
   bool reject_disallowed = false;  // on_disallowed: reject (default drop)
   bool required = false;
   std::vector<std::string> default_values;  // empty: no default
-  std::size_t min_values = 0;      // the final value count must lie in [min, max]
-  std::size_t max_values = kMaxValues;  // (rules.value_count)
+  std::size_t min_values = 0;               // the final value count must lie in [min, max]
+  std::size_t max_values = kMaxValues;      // (rules.value_count)
 };
 
 struct WhenAction {
   enum class Kind { kAdd, kSet, kRemove, kClear };
   Kind kind = Kind::kAdd;
-  std::size_t attr = 0;  // index into Spec::attributes
+  std::size_t attr = 0;             // index into Spec::attributes
   std::vector<std::string> values;  // as written (empty for kClear)
   // Parallel to `values`: the parsed template of a value containing ${...}, evaluated per
   // login (null for a literal value).
@@ -82,7 +82,7 @@ struct WhenRule {
   std::string if_text;
   std::shared_ptr<const expr::Expr> cond;
   std::vector<WhenAction> actions;
-  bool deny = false;         // "deny": refuse the login with rules.denied and this message
+  bool deny = false;  // "deny": refuse the login with rules.denied and this message
   std::string deny_message;
 };
 

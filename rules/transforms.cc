@@ -134,8 +134,7 @@ bool LooksLikeEmail(std::string_view v) {
 bool LooksLikeUrl(std::string_view v) {
   std::size_t scheme = 0;
   for (std::string_view s : {"https://", "http://"}) {
-    if (v.size() >= s.size() &&
-        std::equal(s.begin(), s.end(), v.begin(), [](char a, char b) {
+    if (v.size() >= s.size() && std::equal(s.begin(), s.end(), v.begin(), [](char a, char b) {
           return a == std::tolower(static_cast<unsigned char>(b));
         })) {
       scheme = s.size();

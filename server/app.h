@@ -45,7 +45,7 @@ struct AppOptions {
   std::optional<std::string> admin_token;  // nullopt: the admin routes do not exist (404)
   // The product backends' bearer token for POST /api/v1/logins/redeem; nullopt: 404.
   std::optional<std::string> api_token;
-  const Clock* clock = nullptr;            // nullptr: the system clock
+  const Clock* clock = nullptr;  // nullptr: the system clock
   std::chrono::seconds request_lifetime = std::chrono::minutes(10);
   // Bodies above this are refused (413 input.body_too_large) even if the HTTP layer passed them
   // (a compressed body inflated past the transport's cap).

@@ -50,7 +50,8 @@ Result<std::int64_t> AdminAddUser(Db& db, const NewUser& user, TimePoint now,
   Result<std::int64_t> id = CreateUser(*txn, admin_user, now);
   if (!id.ok()) return id.status();
   Result<AuditEntry> row = AppendAudit(
-      *txn, AdminRecord(user.connection, user.subject, "user.add", actor, internal::UserAddJson(user.email, user.permissions, user.attributes)));
+      *txn, AdminRecord(user.connection, user.subject, "user.add", actor,
+                        internal::UserAddJson(user.email, user.permissions, user.attributes)));
   if (!row.ok()) return row.status();
   if (Status s = txn->Commit(); !s.ok()) return s;
   return id;
@@ -69,8 +70,7 @@ Result<bool> AdminSetUserStatus(Db& db, const std::string& connection, const std
   if ((*user)->status == status) return false;  // nothing changes, nothing to audit
   if (Status s = SetUserStatus(*txn, connection, subject, status, now); !s.ok()) return s;
   const char* event = status == UserStatus::kDisabled ? "user.disable" : "user.enable";
-  Result<AuditEntry> row =
-      AppendAudit(*txn, AdminRecord(connection, subject, event, actor, "{}"));
+  Result<AuditEntry> row = AppendAudit(*txn, AdminRecord(connection, subject, event, actor, "{}"));
   if (!row.ok()) return row.status();
   if (Status s = txn->Commit(); !s.ok()) return s;
   return true;

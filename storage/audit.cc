@@ -1,8 +1,8 @@
 #include "storage/audit.h"
 
 #include "base/civil_time.h"
-#include "storage/audit_internal.h"
 #include "crypto/hash.h"
+#include "storage/audit_internal.h"
 #include "storage/sqlite.h"
 
 namespace claimgate::storage {

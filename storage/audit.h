@@ -49,7 +49,7 @@ inline constexpr int kAuditFormat = 2;
 
 // What a caller records; id, time and hashes are filled in by AppendAudit.
 struct AuditRecord {
-  std::string actor;       // see kActor*; never empty in a new row
+  std::string actor;  // see kActor*; never empty in a new row
   std::string connection;
   std::string event;       // "login", "user.add", "user.disable", ...
   std::string decision;    // "accepted" | "rejected" (logins), "applied" (admin changes)
@@ -64,7 +64,7 @@ struct AuditRecord {
 struct AuditEntry {
   std::int64_t id = 0;
   int format = kAuditFormat;  // the hash format (1 or 2)
-  std::string time;  // FormatTime text
+  std::string time;           // FormatTime text
   AuditRecord record;
   std::string prev_hash;
   std::string hash;
@@ -101,8 +101,8 @@ Result<AuditVerification> VerifyAudit(Db& db, const std::string& expect_head = "
 
 struct AuditFilter {
   std::optional<std::string> connection, subject, event, decision;
-  std::optional<TimePoint> since, until;    // inclusive / exclusive
-  std::int64_t limit = -1;                  // -1 = all
+  std::optional<TimePoint> since, until;  // inclusive / exclusive
+  std::int64_t limit = -1;                // -1 = all
 };
 
 // Rows matching every given filter, in id order.

@@ -80,7 +80,8 @@ std::string ObjectJson(const std::vector<std::pair<std::string, std::string>>& f
 
 std::string UserAddJson(const std::string& email, const std::vector<std::string>& permissions,
                         const AttributeValues& attributes) {
-  return Dump({{"email", email}, {"permissions", permissions}, {"attributes", ValuesJson(attributes)}});
+  return Dump(
+      {{"email", email}, {"permissions", permissions}, {"attributes", ValuesJson(attributes)}});
 }
 
 }  // namespace internal

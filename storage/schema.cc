@@ -1,5 +1,6 @@
 // Schema v4 (DESIGN.md "Storage"): v1, the browser binding of pending requests (v2), the
-// hand-off codes (v3), the audit actor and hash format (v4). Times are ISO-8601 UTC text with microseconds
+// hand-off codes (v3), the audit actor and hash format (v4). Times are ISO-8601 UTC text with
+// microseconds
 // ("2026-11-23T20:27:07.000000Z", fixed width, so text order is time order), except expiry
 // columns, which are integer microseconds since the Unix epoch for cheap comparisons.
 #include "storage/schema.h"

@@ -185,8 +185,8 @@ Result<Db> Db::Open(const std::string& path, const DbOptions& options) {
   const std::string pragmas =
       std::string("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=") +
       (options.synchronous_full ? "FULL" : "NORMAL") + ";";
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(options.busy_timeout_ms);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options.busy_timeout_ms);
   for (int attempt = 0;; ++attempt) {
     Status s = db.Exec(pragmas);
     if (s.ok()) break;
@@ -200,14 +200,19 @@ Result<Db> Db::Open(const std::string& path, const DbOptions& options) {
 }
 
 Status Db::CheckIsClaimgate() {
-  Result<int> version = SchemaVersion(*this);
-  if (!version.ok()) return version.status();
-  if (*version != 0) return Status::Ok();  // too new: Migrate says so
-  Result<Query> q = Prepare("SELECT count(*) FROM sqlite_master");
+  // One statement, so one read snapshot: read separately, another process's first migration
+  // could commit in between (version 0, then tables) and a fresh claimgate database would look
+  // like another application's (the SIGKILL test of pipeline_process_tests caught that).
+  Result<Query> q = Prepare(
+      "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM "
+      "sqlite_master)");
   if (!q.ok()) return q.status();
   Result<bool> row = q->Step();
   if (!row.ok()) return row.status();
-  if (*row && q->Int(0) > 0) {
+  if (!*row)
+    return Status::Error(errors::kStorageIo, "reading the schema version returned nothing");
+  if (q->Int(0) != 0) return Status::Ok();  // too new: Migrate says so
+  if (q->Int(1) > 0) {
     return NotClaimgate(path_,
                         "is an SQLite database of another application (tables, but no "
                         "claimgate schema version)");

@@ -46,9 +46,9 @@ class KeySetLoader {
       const auto& ec = dynamic_cast<const Botan::ECDSA_PublicKey&>(*key);
       const std::string curve = ec.domain().get_curve_oid().to_formatted_string();
       if (curve != "secp256r1" && curve != "secp384r1" && curve != "secp521r1") {
-        return Status::Error(errors::kSignatureWeakKey,
-                             std::string(label) + ": ECDSA curve " + curve +
-                                 " is not P-256, P-384 or P-521");
+        return Status::Error(
+            errors::kSignatureWeakKey,
+            std::string(label) + ": ECDSA curve " + curve + " is not P-256, P-384 or P-521");
       }
       k.bits_ = ec.domain().get_p_bits();
       k.signature_size_ = 2 * ((ec.domain().get_order().bits() + 7) / 8);
@@ -58,8 +58,8 @@ class KeySetLoader {
     }
     k.spki_der_ = ToString(key->subject_public_key());
     k.cert_der_ = std::move(cert_der);
-    k.description_ = algo + "-" + std::to_string(k.bits_) + (description.empty() ? "" : " ") +
-                     description;
+    k.description_ =
+        algo + "-" + std::to_string(k.bits_) + (description.empty() ? "" : " ") + description;
     k.key_ = std::shared_ptr<const Botan::Public_Key>(std::move(key));
     return k;
   }

@@ -118,7 +118,8 @@ Status ReadSignedInfoHead(const xml::Document& doc, pugi::xml_node c14n, pugi::x
                           const VerifyOptions& options, SignatureParts* parts) {
   if (xml::Attr(c14n, "Algorithm").value() != kExcC14n) {
     return Status::Error(errors::kSignatureCanonicalization,
-                         std::string("CanonicalizationMethod ") + xml::Attr(c14n, "Algorithm").value() +
+                         std::string("CanonicalizationMethod ") +
+                             xml::Attr(c14n, "Algorithm").value() +
                              " is not exclusive c14n without comments");
   }
   if (Status s = ReadInclusivePrefixes(doc, c14n, errors::kSignatureCanonicalization,
@@ -171,8 +172,9 @@ Status ReadTransforms(const xml::Document& doc, pugi::xml_node transforms, Signa
     }
   }
   if (list->size() == 1) {
-    return bad("enveloped-signature is the only Transform: XML-DSig then digests inclusive C14N "
-               "1.0, which is not supported; exclusive c14n must follow it");
+    return bad(
+        "enveloped-signature is the only Transform: XML-DSig then digests inclusive C14N "
+        "1.0, which is not supported; exclusive c14n must follow it");
   }
   return Status::Ok();
 }
@@ -180,9 +182,9 @@ Status ReadTransforms(const xml::Document& doc, pugi::xml_node transforms, Signa
 Status ReadReference(const xml::Document& doc, pugi::xml_node ref, const VerifyOptions& options,
                      SignatureParts* parts) {
   if (!ReadReferenceId(xml::Attr(ref, "URI").value(), &parts->reference_id)) {
-    return Status::Error(errors::kSignatureReferenceUri,
-                         std::string("Reference URI '") + xml::Attr(ref, "URI").value() +
-                             "' is not '#' followed by an ID");
+    return Status::Error(errors::kSignatureReferenceUri, std::string("Reference URI '") +
+                                                             xml::Attr(ref, "URI").value() +
+                                                             "' is not '#' followed by an ID");
   }
   Result<std::vector<pugi::xml_node>> kids = ElementChildren(ref, "Reference");
   if (!kids.ok()) return kids.status();
@@ -202,7 +204,8 @@ Status ReadReference(const xml::Document& doc, pugi::xml_node ref, const VerifyO
   parts->digest_algorithm = FindDigestAlgorithm(alg);
   if (parts->digest_algorithm == nullptr ||
       (parts->digest_algorithm->legacy && !options.allow_sha1)) {
-    return Status::Error(errors::kSignatureDigestAlgorithm, "DigestMethod " + alg + " is not allowed");
+    return Status::Error(errors::kSignatureDigestAlgorithm,
+                         "DigestMethod " + alg + " is not allowed");
   }
   Result<std::string> digest = Base64Value((*kids)[i + 1], "DigestValue");
   if (!digest.ok()) return digest.status();
@@ -263,7 +266,8 @@ Result<SignatureParts> ReadSignature(const xml::Document& doc, pugi::xml_node si
     if (!IsDs(doc, (*si)[i], "Reference")) return Shape("SignedInfo holds a stranger element");
   }
   if (si->size() != 3) {
-    return Status::Error(errors::kSignatureReferenceCount, "SignedInfo must hold exactly one Reference");
+    return Status::Error(errors::kSignatureReferenceCount,
+                         "SignedInfo must hold exactly one Reference");
   }
   if (Status s = ReadSignedInfoHead(doc, (*si)[0], (*si)[1], options, &parts); !s.ok()) return s;
   if (Status s = ReadReference(doc, (*si)[2], options, &parts); !s.ok()) return s;

@@ -23,7 +23,7 @@ struct SignatureParts {
   std::string digest_value;                     // decoded
   std::string signature_value;                  // decoded
   bool has_keyinfo_certificate = false;
-  std::string keyinfo_certificate_der;          // the first X509Certificate, decoded
+  std::string keyinfo_certificate_der;  // the first X509Certificate, decoded
 };
 
 // Reads `signature` (a ds:Signature) into parts, rejecting every shape, algorithm, reference

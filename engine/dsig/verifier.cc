@@ -67,7 +67,8 @@ Result<SignedElement> Verifier::VerifyEnveloped(const xml::Document& doc, pugi::
   // The Reference must name the Signature's own parent, through the document's unique ID table
   // (SECURITY.md A05, A14, B04, B10).
   const pugi::xml_node target = doc.FindById(parts->reference_id);
-  if (target != parent || std::string_view(xml::Attr(parent, options_.id_attribute).value()) != parts->reference_id) {
+  if (target != parent ||
+      std::string_view(xml::Attr(parent, options_.id_attribute).value()) != parts->reference_id) {
     return Status::Error(errors::kSignatureReferenceUri,
                          "the Reference URI #" + parts->reference_id +
                              " does not name the ID of the Signature's parent element");

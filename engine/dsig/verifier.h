@@ -1,8 +1,7 @@
 #pragma once
 
-#include <string>
-
 #include <pugixml.hpp>
+#include <string>
 
 #include "base/status.h"
 #include "engine/dsig/key_set.h"
@@ -32,8 +31,7 @@ struct VerifyStats {
 
 class Verifier {
  public:
-  Verifier(KeySet keys, VerifyOptions options)
-      : keys_(std::move(keys)), options_(options) {}
+  Verifier(KeySet keys, VerifyOptions options) : keys_(std::move(keys)), options_(options) {}
 
   // Verifies `signature`, which must be a ds:Signature element child of `parent`. Returns the
   // element the Reference hashed (== parent). Fails with signature.* or xml.namespace (B08).

@@ -13,12 +13,12 @@ namespace claimgate::saml {
 struct Assertion {
   std::string issuer;
   std::string assertion_id;
-  std::string response_id;               // empty when the Response has none
+  std::string response_id;                    // empty when the Response has none
   std::optional<std::string> in_response_to;  // from the bearer confirmation that passed
-  Claims claims;                         // NameID + attributes
+  Claims claims;                              // NameID + attributes
   std::optional<TimePoint> authn_instant;
   std::string session_index;
-  TimePoint not_on_or_after;             // earliest expiry: replay entries live until then
+  TimePoint not_on_or_after;  // earliest expiry: replay entries live until then
   bool response_signed = false;
   bool assertion_signed = false;
 };

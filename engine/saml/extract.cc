@@ -48,15 +48,15 @@ Status ExtractAttributes(const xml::Document& doc, pugi::xml_node signed_asserti
   for (const pugi::xml_node statement :
        doc.Children(signed_assertion, kAssertionNs, "AttributeStatement")) {
     if (doc.Child(statement, kAssertionNs, "EncryptedAttribute")) {
-      return Status::Error(errors::kSamlEncryptedAssertion,
-                           "EncryptedAttribute is not supported");
+      return Status::Error(errors::kSamlEncryptedAssertion, "EncryptedAttribute is not supported");
     }
     for (const pugi::xml_node el : doc.Children(statement, kAssertionNs, "Attribute")) {
       Attribute attr;
       attr.name = xml::Attr(el, "Name").value();
       attr.friendly_name = xml::Attr(el, "FriendlyName").value();
       attr.name_format = xml::Attr(el, "NameFormat").value();
-      if (attr.name.empty()) return Status::Error(errors::kSamlStructure, "an Attribute has no Name");
+      if (attr.name.empty())
+        return Status::Error(errors::kSamlStructure, "an Attribute has no Name");
       // SECURITY.md D13: first-wins and last-wins are both wrong; refuse the ambiguity.
       if (!seen.emplace(attr.name, attr.name_format).second) {
         return Status::Error(errors::kSamlDuplicateAttribute,

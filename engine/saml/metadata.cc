@@ -59,7 +59,8 @@ Status ReadKeys(const xml::Document& doc, pugi::xml_node idp, IdpMetadata* out) 
   for (const pugi::xml_node kd : doc.Children(idp, kMetadataNs, "KeyDescriptor")) {
     const std::string_view use = xml::Attr(kd, "use").value();
     if (use == "encryption") continue;
-    if (!use.empty() && use != "signing") return Bad("KeyDescriptor use='" + std::string(use) + "'");
+    if (!use.empty() && use != "signing")
+      return Bad("KeyDescriptor use='" + std::string(use) + "'");
     const pugi::xml_node key_info = doc.Child(kd, dsig::kDsigNs, "KeyInfo");
     for (const pugi::xml_node data : doc.Children(key_info, dsig::kDsigNs, "X509Data")) {
       for (const pugi::xml_node c : doc.Children(data, dsig::kDsigNs, "X509Certificate")) {

@@ -45,6 +45,7 @@ Result<IdpMetadata> ParseIdpMetadata(std::string_view xml_text,
 
 inline constexpr std::string_view kHttpRedirectBinding =
     "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
-inline constexpr std::string_view kHttpPostBinding = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
+inline constexpr std::string_view kHttpPostBinding =
+    "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
 
 }  // namespace claimgate::saml

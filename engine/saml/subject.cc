@@ -30,18 +30,18 @@ Status CheckBearerData(pugi::xml_node data, const Expectations& want, TimePoint 
                          "the bearer confirmation expired at " + FormatDateTime(*not_on_or_after));
   }
   if (not_before && now + want.clock_skew < *not_before) {
-    return Status::Error(errors::kSubjectConfirmationNotYetValid,
-                         "the bearer confirmation is not valid before " +
-                             FormatDateTime(*not_before));
+    return Status::Error(
+        errors::kSubjectConfirmationNotYetValid,
+        "the bearer confirmation is not valid before " + FormatDateTime(*not_before));
   }
   const pugi::xml_attribute recipient = xml::Attr(data, "Recipient");
   if (!recipient) {
     return Status::Error(errors::kRecipientMissing, "the bearer confirmation has no Recipient");
   }
   if (std::string_view(recipient.value()) != want.acs_url) {
-    return Status::Error(errors::kRecipientMismatch,
-                         std::string("the bearer Recipient '") + recipient.value() +
-                             "' is not the ACS URL");
+    return Status::Error(
+        errors::kRecipientMismatch,
+        std::string("the bearer Recipient '") + recipient.value() + "' is not the ACS URL");
   }
   const pugi::xml_attribute irt = xml::Attr(data, "InResponseTo");
   if (want.in_response_to) {
@@ -101,8 +101,7 @@ Status CheckSubject(const xml::Document& doc, pugi::xml_node signed_assertion,
     if (first_failure.ok()) first_failure = std::move(s);
   }
   if (!any_bearer) {
-    return Status::Error(errors::kSubjectNoBearer,
-                         "the Subject has no bearer SubjectConfirmation");
+    return Status::Error(errors::kSubjectNoBearer, "the Subject has no bearer SubjectConfirmation");
   }
   return first_failure;
 }

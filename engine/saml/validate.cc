@@ -33,7 +33,8 @@ namespace {
 // (SECURITY.md E05: a malformed value is refused, never crashed on).
 Status CheckResponseHeader(pugi::xml_node unverified_response) {
   std::optional<TimePoint> issued;
-  if (Status s = internal::ReadTime(unverified_response, "IssueInstant", &issued); !s.ok()) return s;
+  if (Status s = internal::ReadTime(unverified_response, "IssueInstant", &issued); !s.ok())
+    return s;
   if (!issued) return Status::Error(errors::kSamlStructure, "the Response has no IssueInstant");
   return Status::Ok();
 }
@@ -59,7 +60,8 @@ Status CheckIssuer(const xml::Document& doc, pugi::xml_node unverified_response,
     return Status::Error(errors::kIssuerMissing, "the Assertion must have exactly one Issuer");
   }
   *issuer = xml::Text(doc.Child(signed_assertion, kAssertionNs, "Issuer"));
-  if (issuer->empty()) return Status::Error(errors::kSamlEmptyValue, "the Assertion Issuer is empty");
+  if (issuer->empty())
+    return Status::Error(errors::kSamlEmptyValue, "the Assertion Issuer is empty");
   if (doc.CountChildren(unverified_response, kAssertionNs, "Issuer") > 1) {
     return Status::Error(errors::kSamlStructure, "the Response has several Issuers");
   }
@@ -69,9 +71,9 @@ Status CheckIssuer(const xml::Document& doc, pugi::xml_node unverified_response,
                          "the Response Issuer differs from the Assertion Issuer");
   }
   if (want.idp_entity_id && *issuer != *want.idp_entity_id) {
-    return Status::Error(errors::kIssuerMismatch,
-                         "the Issuer '" + *issuer + "' is not the IdP's entity ID '" +
-                             *want.idp_entity_id + "'");
+    return Status::Error(
+        errors::kIssuerMismatch,
+        "the Issuer '" + *issuer + "' is not the IdP's entity ID '" + *want.idp_entity_id + "'");
   }
   return Status::Ok();
 }
@@ -85,9 +87,8 @@ Status CheckDestination(pugi::xml_node unverified_response, bool response_signed
     return Status::Error(errors::kDestinationMissing, "the signed Response has no Destination");
   }
   if (dest && std::string_view(dest.value()) != want.acs_url) {
-    return Status::Error(errors::kDestinationMismatch,
-                         std::string("the Response Destination '") + dest.value() +
-                             "' is not the ACS URL");
+    return Status::Error(errors::kDestinationMismatch, std::string("the Response Destination '") +
+                                                           dest.value() + "' is not the ACS URL");
   }
   return Status::Ok();
 }
@@ -97,8 +98,7 @@ Status CheckDestination(pugi::xml_node unverified_response, bool response_signed
 Status CheckResponseInResponseTo(pugi::xml_node unverified_response, const Expectations& want) {
   const pugi::xml_attribute irt = xml::Attr(unverified_response, "InResponseTo");
   if (want.in_response_to && irt && std::string_view(irt.value()) != *want.in_response_to) {
-    return Status::Error(errors::kInResponseToMismatch,
-                         "the Response answers another request");
+    return Status::Error(errors::kInResponseToMismatch, "the Response answers another request");
   }
   return Status::Ok();
 }
@@ -113,9 +113,9 @@ Status CheckAssertionHeader(const xml::Document& doc, pugi::xml_node signed_asse
   if (Status s = internal::ReadTime(signed_assertion, "IssueInstant", &issued); !s.ok()) return s;
   if (!issued) return Status::Error(errors::kSamlStructure, "the Assertion has no IssueInstant");
   if (*issued > now + want.clock_skew) {
-    return Status::Error(errors::kTimeIssueInstant,
-                         "the Assertion IssueInstant " + FormatDateTime(*issued) +
-                             " lies in the future");
+    return Status::Error(
+        errors::kTimeIssueInstant,
+        "the Assertion IssueInstant " + FormatDateTime(*issued) + " lies in the future");
   }
   // Profiles §4.1.4.2: the assertion of a Web SSO Response carries an AuthnStatement; one of
   // each, as the OneLogin toolkits require (SECURITY.md F11).

@@ -72,8 +72,7 @@ Result<Found> FindAll(const xml::Document& doc) {
 }  // namespace
 
 Result<VerifiedResponse> VerifySignatures(const xml::Document& doc, const dsig::Verifier& verifier,
-                                          const SignaturePolicy& policy,
-                                          dsig::VerifyStats* stats) {
+                                          const SignaturePolicy& policy, dsig::VerifyStats* stats) {
   const pugi::xml_node unverified_response = doc.root();
   if (!doc.Is(unverified_response, kProtocolNs, "Response")) {
     return Status::Error(errors::kSamlNotResponse,

@@ -1,9 +1,8 @@
 #pragma once
 
+#include <pugixml.hpp>
 #include <string>
 #include <vector>
-
-#include <pugixml.hpp>
 
 #include "base/status.h"
 

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/xml/document.h"
 #include "engine/xml/chars_internal.h"
+#include "engine/xml/document.h"
 #include "engine/xml/validate_internal.h"
 
 namespace claimgate::xml {

@@ -1,12 +1,11 @@
 #pragma once
 
 #include <cstddef>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <pugixml.hpp>
 
 #include "base/status.h"
 #include "engine/xml/document.h"

@@ -92,43 +92,66 @@ class Evaluator {
   Value Eval(const Node& n) {
     if (!env_.status.ok()) return Null();
     switch (n.op) {
-      case Op::kStr: return View(n.text);
-      case Op::kNull: return Null();
-      case Op::kTrue: return Bool(true);
-      case Op::kFalse: return Bool(false);
-      case Op::kNameId: return View(env_.claims->subject);
-      case Op::kNameIdFormat: return View(env_.claims->subject_format);
-      case Op::kNum: return Number(n.num);
-      case Op::kAttr: return Attr(n);
-      case Op::kWorker: return WorkerAttr(n);
-      case Op::kNot: return Bool(!Eval(n.kids[0]).b);
-      case Op::kNeg: return Number(-Eval(n.kids[0]).num);
-      case Op::kAdd: return Number(Eval(n.kids[0]).num + Eval(n.kids[1]).num);
-      case Op::kSub: return Number(Eval(n.kids[0]).num - Eval(n.kids[1]).num);
-      case Op::kAnd: return Bool(Eval(n.kids[0]).b && Eval(n.kids[1]).b);
-      case Op::kOr: return Bool(Eval(n.kids[0]).b || Eval(n.kids[1]).b);
-      case Op::kCond: return Eval(n.kids[0]).b ? Eval(n.kids[1]) : Eval(n.kids[2]);
+      case Op::kStr:
+        return View(n.text);
+      case Op::kNull:
+        return Null();
+      case Op::kTrue:
+        return Bool(true);
+      case Op::kFalse:
+        return Bool(false);
+      case Op::kNameId:
+        return View(env_.claims->subject);
+      case Op::kNameIdFormat:
+        return View(env_.claims->subject_format);
+      case Op::kNum:
+        return Number(n.num);
+      case Op::kAttr:
+        return Attr(n);
+      case Op::kWorker:
+        return WorkerAttr(n);
+      case Op::kNot:
+        return Bool(!Eval(n.kids[0]).b);
+      case Op::kNeg:
+        return Number(-Eval(n.kids[0]).num);
+      case Op::kAdd:
+        return Number(Eval(n.kids[0]).num + Eval(n.kids[1]).num);
+      case Op::kSub:
+        return Number(Eval(n.kids[0]).num - Eval(n.kids[1]).num);
+      case Op::kAnd:
+        return Bool(Eval(n.kids[0]).b && Eval(n.kids[1]).b);
+      case Op::kOr:
+        return Bool(Eval(n.kids[0]).b || Eval(n.kids[1]).b);
+      case Op::kCond:
+        return Eval(n.kids[0]).b ? Eval(n.kids[1]) : Eval(n.kids[2]);
       case Op::kEq:
-      case Op::kNe: return Compare(n);
+      case Op::kNe:
+        return Compare(n);
       case Op::kLt:
       case Op::kLe:
       case Op::kGt:
-      case Op::kGe: return Order(n);
+      case Op::kGe:
+        return Order(n);
       case Op::kConcat:
-      case Op::kTemplate: return Concat(n);
-      case Op::kJoin: return Join(n);
+      case Op::kTemplate:
+        return Concat(n);
+      case Op::kJoin:
+        return Join(n);
       case Op::kArrContains:
       case Op::kArrEmpty:
       case Op::kArrSize:
-      case Op::kCsv: return ArrayFn(n);
+      case Op::kCsv:
+        return ArrayFn(n);
       case Op::kLen:
       case Op::kSubstring:
       case Op::kSwitch:
       case Op::kStartsWith:
       case Op::kEndsWith:
       case Op::kMatches:
-      case Op::kTrim: return MoreStringFn(n);
-      default: return StringFn(n);
+      case Op::kTrim:
+        return MoreStringFn(n);
+      default:
+        return StringFn(n);
     }
   }
 
@@ -151,8 +174,8 @@ class Evaluator {
 
   Value Attr(const Node& n) {
     if (env_.groups_overflow && IsGroupsRef(n.ref)) {
-      Fail(errors::kRulesGroupsOverflow, "user." + n.ref.name +
-                                             " is unknown: the IdP left the groups claim out");
+      Fail(errors::kRulesGroupsOverflow,
+           "user." + n.ref.name + " is unknown: the IdP left the groups claim out");
       return Null();
     }
     Match m;
@@ -209,13 +232,19 @@ class Evaluator {
       return Bool(false);
     }
     int cmp;
-    if (a_null || b_null) cmp = a_null == b_null ? 0 : a_null ? -1 : 1;
-    else cmp = a < b ? -1 : a > b ? 1 : 0;
+    if (a_null || b_null)
+      cmp = a_null == b_null ? 0 : a_null ? -1 : 1;
+    else
+      cmp = a < b ? -1 : a > b ? 1 : 0;
     switch (n.op) {
-      case Op::kLt: return Bool(cmp < 0);
-      case Op::kLe: return Bool(cmp <= 0);
-      case Op::kGt: return Bool(cmp > 0);
-      default: return Bool(cmp >= 0);
+      case Op::kLt:
+        return Bool(cmp < 0);
+      case Op::kLe:
+        return Bool(cmp <= 0);
+      case Op::kGt:
+        return Bool(cmp > 0);
+      default:
+        return Bool(cmp >= 0);
     }
   }
 
@@ -296,8 +325,9 @@ class Evaluator {
     };
     if (n.op == Op::kArrEmpty) return Bool(!each([](std::string_view) { return true; }));
     if (n.op == Op::kArrSize) {
-      return Number(list.type == Type::kList ? static_cast<double>(list.list->size())
-                    : list.type == Type::kString ? 1.0 : 0.0);
+      return Number(list.type == Type::kList     ? static_cast<double>(list.list->size())
+                    : list.type == Type::kString ? 1.0
+                                                 : 0.0);
     }
     if (n.op == Op::kCsv) {
       if (list.type == Type::kNull) return Null();
@@ -335,8 +365,8 @@ class Evaluator {
       // As Apache StringUtils (Okta): separator absent -> before gives all, after gives "".
       const std::size_t at = a.empty() ? std::string_view::npos : s.find(a);
       if (n.op == Op::kBefore) return Owned(std::string(s.substr(0, at)));
-      return Owned(at == std::string_view::npos ? std::string() : std::string(s.substr(at +
-                                                                                   a.size())));
+      return Owned(at == std::string_view::npos ? std::string()
+                                                : std::string(s.substr(at + a.size())));
     }
     // kReplace: every literal occurrence, left to right, non-overlapping.
     const Value with = Str(n.kids[2]);
@@ -359,8 +389,7 @@ class Evaluator {
       return Number(in.type == Type::kNull ? 0.0 : static_cast<double>(CodePoints(in.str())));
     }
     if (n.op == Op::kSwitch) return Switch(n, in);
-    const bool predicate = n.op == Op::kStartsWith || n.op == Op::kEndsWith ||
-                           n.op == Op::kMatches;
+    const bool predicate = n.op == Op::kStartsWith || n.op == Op::kEndsWith || n.op == Op::kMatches;
     if (in.type == Type::kNull) return predicate ? Bool(false) : Null();
     const std::string_view s = in.str();
     if (n.op == Op::kTrim) {

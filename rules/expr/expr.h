@@ -24,10 +24,48 @@ namespace claimgate::rules::expr {
 enum class Type : std::uint8_t { kNull, kString, kList, kBool, kAttr, kNumber };
 
 enum class Op : std::uint8_t {
-  kStr, kNull, kTrue, kFalse, kAttr, kNameId, kNameIdFormat, kNum, kWorker,
-  kJoin, kLower, kUpper, kBefore, kAfter, kReplace, kContains, kArrContains, kArrEmpty,
-  kLen, kSubstring, kSwitch, kStartsWith, kEndsWith, kMatches, kTrim, kArrSize, kCsv,
-  kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr, kNot, kNeg, kCond, kConcat, kAdd, kSub, kTemplate
+  kStr,
+  kNull,
+  kTrue,
+  kFalse,
+  kAttr,
+  kNameId,
+  kNameIdFormat,
+  kNum,
+  kWorker,
+  kJoin,
+  kLower,
+  kUpper,
+  kBefore,
+  kAfter,
+  kReplace,
+  kContains,
+  kArrContains,
+  kArrEmpty,
+  kLen,
+  kSubstring,
+  kSwitch,
+  kStartsWith,
+  kEndsWith,
+  kMatches,
+  kTrim,
+  kArrSize,
+  kCsv,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kAnd,
+  kOr,
+  kNot,
+  kNeg,
+  kCond,
+  kConcat,
+  kAdd,
+  kSub,
+  kTemplate
 };
 
 struct Node {
@@ -36,9 +74,9 @@ struct Node {
   std::string text;  // literal text (kStr), attribute name (kWorker)
   NameRef ref;       // kAttr
   std::vector<Node> kids;
-  double num = 0;                       // kNum
-  std::size_t index = 0;                // kWorker: index into the worker
-  std::shared_ptr<const re2::RE2> re;   // kMatches: the pattern, compiled at load
+  double num = 0;                      // kNum
+  std::size_t index = 0;               // kWorker: index into the worker
+  std::shared_ptr<const re2::RE2> re;  // kMatches: the pattern, compiled at load
 };
 
 struct Expr {
@@ -107,9 +145,9 @@ struct FunctionInfo {
   const char* name;
   Op op;
   int min_args;
-  int max_args;        // -1: any number
-  const char* args;    // one kind per argument: S string, L list, N number, R regex literal;
-                       // the last kind repeats for variadic functions
+  int max_args;      // -1: any number
+  const char* args;  // one kind per argument: S string, L list, N number, R regex literal;
+                     // the last kind repeats for variadic functions
   Type result;
   const char* signature;  // for the documentation: "(input, start, end)"
   const char* doc;        // semantics, Markdown

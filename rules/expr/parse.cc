@@ -36,12 +36,18 @@ bool IsTextual(Type t) { return IsStringish(t) || t == Type::kNumber; }
 bool IsListish(Type t) { return t != Type::kBool && t != Type::kNumber; }
 const char* TypeName(Type t) {
   switch (t) {
-    case Type::kNull: return "null";
-    case Type::kString: return "a string";
-    case Type::kList: return "a list";
-    case Type::kBool: return "a boolean";
-    case Type::kAttr: return "an attribute";
-    case Type::kNumber: return "a number";
+    case Type::kNull:
+      return "null";
+    case Type::kString:
+      return "a string";
+    case Type::kList:
+      return "a list";
+    case Type::kBool:
+      return "a boolean";
+    case Type::kAttr:
+      return "an attribute";
+    case Type::kNumber:
+      return "a number";
   }
   return "?";
 }
@@ -55,8 +61,9 @@ class Parser {
   bool ParseAll(Node* node) {
     Next();
     if (!ParseExpr(node, 0)) return false;
-    if (tok_.kind != Tok::kEnd) return Fail(errors::kRulesExpressionSyntax, "unexpected '" +
-                                            tok_.text + "' after the end of the expression");
+    if (tok_.kind != Tok::kEnd)
+      return Fail(errors::kRulesExpressionSyntax,
+                  "unexpected '" + tok_.text + "' after the end of the expression");
     return true;
   }
 
@@ -81,8 +88,8 @@ class Parser {
     const char c = src_[pos_];
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       std::size_t e = pos_;
-      while (e < src_.size() && (std::isalnum(static_cast<unsigned char>(src_[e])) ||
-                                 src_[e] == '_')) {
+      while (e < src_.size() &&
+             (std::isalnum(static_cast<unsigned char>(src_[e])) || src_[e] == '_')) {
         ++e;
       }
       tok_ = {Tok::kIdent, std::string(src_.substr(pos_, e - pos_)), pos_};
@@ -144,11 +151,9 @@ class Parser {
   bool IsWord(std::string_view w) const { return tok_.kind == Tok::kIdent && tok_.text == w; }
   bool Expect(std::string_view p) {
     if (!IsPunct(p)) {
-      return Fail(errors::kRulesExpressionSyntax, "expected '" + std::string(p) + "'" +
-                                                      (tok_.kind == Tok::kEnd ? " at the end"
-                                                                               : " before '" +
-                                                                                     tok_.text +
-                                                                                     "'"));
+      return Fail(errors::kRulesExpressionSyntax,
+                  "expected '" + std::string(p) + "'" +
+                      (tok_.kind == Tok::kEnd ? " at the end" : " before '" + tok_.text + "'"));
     }
     Next();
     return true;
@@ -168,8 +173,10 @@ class Parser {
     Node a, b;
     if (!ParseExpr(&a, depth + 1) || !Expect(":") || !ParseExpr(&b, depth + 1)) return false;
     if (cond.type != Type::kBool) {
-      return FailAt(errors::kRulesExpressionType, std::string("the condition before '?' is ") +
-                    TypeName(cond.type) + ", not a boolean", at);
+      return FailAt(
+          errors::kRulesExpressionType,
+          std::string("the condition before '?' is ") + TypeName(cond.type) + ", not a boolean",
+          at);
     }
     Type t = Type::kString;
     if (a.type == Type::kBool || b.type == Type::kBool) {
@@ -239,11 +246,11 @@ class Parser {
     if (k.type == Type::kNumber || k.type == Type::kString || k.type == Type::kAttr) {
       double ignored;
       if (k.op != Op::kStr || ParseNumber(k.text, &ignored)) return true;
-      return FailAt(errors::kRulesExpressionType, "'" + op + "' compares numbers; '" + k.text +
-                    "' is not a number", at);
+      return FailAt(errors::kRulesExpressionType,
+                    "'" + op + "' compares numbers; '" + k.text + "' is not a number", at);
     }
-    return FailAt(errors::kRulesExpressionType, "'" + op + "' compares numbers, got " +
-                  std::string(TypeName(k.type)), at);
+    return FailAt(errors::kRulesExpressionType,
+                  "'" + op + "' compares numbers, got " + std::string(TypeName(k.type)), at);
   }
 
   bool CheckBinary(Op op, const std::string& op_text, const Node& a, const Node& b,
@@ -251,8 +258,11 @@ class Parser {
     if (op == Op::kAnd || op == Op::kOr) {
       if (a.type == Type::kBool && b.type == Type::kBool) return true;
       return FailAt(errors::kRulesExpressionType,
-                    std::string(op == Op::kAnd ? "AND" : "OR") + " needs booleans on both "
-                    "sides, got " + TypeName(a.type) + " and " + TypeName(b.type), at);
+                    std::string(op == Op::kAnd ? "AND" : "OR") +
+                        " needs booleans on both "
+                        "sides, got " +
+                        TypeName(a.type) + " and " + TypeName(b.type),
+                    at);
     }
     if (op == Op::kEq || op == Op::kNe) {
       if ((a.type == Type::kBool) == (b.type == Type::kBool)) return true;
@@ -263,12 +273,16 @@ class Parser {
     }
     if (op == Op::kSub) {
       if (a.type == Type::kNumber && b.type == Type::kNumber) return true;
-      return FailAt(errors::kRulesExpressionType, "'-' subtracts numbers, got " +
-                    std::string(TypeName(a.type)) + " and " + TypeName(b.type), at);
+      return FailAt(errors::kRulesExpressionType,
+                    "'-' subtracts numbers, got " + std::string(TypeName(a.type)) + " and " +
+                        TypeName(b.type),
+                    at);
     }
     if (IsTextual(a.type) && IsTextual(b.type)) return true;
-    return FailAt(errors::kRulesExpressionType, "'+' joins strings or adds numbers, got " +
-                  std::string(TypeName(a.type)) + " and " + TypeName(b.type), at);
+    return FailAt(errors::kRulesExpressionType,
+                  "'+' joins strings or adds numbers, got " + std::string(TypeName(a.type)) +
+                      " and " + TypeName(b.type),
+                  at);
   }
 
   bool ParseUnary(Node* n, int depth) {
@@ -281,9 +295,10 @@ class Parser {
     if (!ParseUnary(&inner, depth + 1)) return false;
     const Type want = negate ? Type::kNumber : Type::kBool;
     if (inner.type != want) {
-      return FailAt(errors::kRulesExpressionType, std::string(negate ? "'-' needs a number, got "
-                                                                    : "'!' needs a boolean, got ") +
-                    TypeName(inner.type), at);
+      return FailAt(errors::kRulesExpressionType,
+                    std::string(negate ? "'-' needs a number, got " : "'!' needs a boolean, got ") +
+                        TypeName(inner.type),
+                    at);
     }
     *n = Node{negate ? Op::kNeg : Op::kNot, want, {}, {}, {}};
     n->kids.push_back(std::move(inner));
@@ -308,14 +323,14 @@ class Parser {
       Next();
       return ParseExpr(n, depth + 1) && Expect(")");
     }
-    if (tok_.kind == Tok::kBad) return Fail(errors::kRulesExpressionSyntax,
-                                            tok_.text == "unterminated string"
-                                                ? "unterminated string literal"
-                                                : "unexpected character '" + tok_.text + "'");
+    if (tok_.kind == Tok::kBad)
+      return Fail(errors::kRulesExpressionSyntax, tok_.text == "unterminated string"
+                                                      ? "unterminated string literal"
+                                                      : "unexpected character '" + tok_.text + "'");
     if (tok_.kind != Tok::kIdent) {
-      return Fail(errors::kRulesExpressionSyntax,
-                  tok_.kind == Tok::kEnd ? "expression ends too early"
-                                         : "unexpected '" + tok_.text + "'");
+      return Fail(errors::kRulesExpressionSyntax, tok_.kind == Tok::kEnd
+                                                      ? "expression ends too early"
+                                                      : "unexpected '" + tok_.text + "'");
     }
     if (IsWord("null") || IsWord("true") || IsWord("false")) {
       *n = IsWord("null")   ? Node{Op::kNull, Type::kNull, {}, {}, {}}
@@ -372,7 +387,8 @@ class Parser {
   bool ParseWorker(Node* n) {
     const std::size_t at = tok_.offset;
     if (options_.worker_names == nullptr) {
-      return Fail(errors::kRulesUnknownFunction, "worker.<name> is only available in when rules, "
+      return Fail(errors::kRulesUnknownFunction,
+                  "worker.<name> is only available in when rules, "
                   "which run once every attribute is mapped");
     }
     std::string name;
@@ -381,8 +397,8 @@ class Parser {
     const std::vector<std::string>& names = *options_.worker_names;
     auto it = std::find(names.begin(), names.end(), name);
     if (it == names.end()) {
-      return FailAt(errors::kRulesUnknownAttribute, "worker." + name + ": '" + name +
-                    "' is not declared in attributes", at);
+      return FailAt(errors::kRulesUnknownAttribute,
+                    "worker." + name + ": '" + name + "' is not declared in attributes", at);
     }
     *n = Node{Op::kWorker, Type::kAttr, name, {}, {}};
     n->index = static_cast<std::size_t>(it - names.begin());
@@ -395,8 +411,8 @@ class Parser {
     Next();
     while (IsPunct(".")) {
       Next();
-      if (tok_.kind != Tok::kIdent) return Fail(errors::kRulesExpressionSyntax,
-                                                "expected a name after '.'");
+      if (tok_.kind != Tok::kIdent)
+        return Fail(errors::kRulesExpressionSyntax, "expected a name after '.'");
       name += "." + tok_.text;
       Next();
     }
@@ -405,8 +421,10 @@ class Parser {
       if (name == f.name) fn = &f;
     }
     if (fn == nullptr) {
-      return FailAt(errors::kRulesUnknownFunction, "unknown name '" + name + "'" +
-                    (IsPunct("(") ? "" : " (string literals are quoted: \"" + name + "\")"), at);
+      return FailAt(errors::kRulesUnknownFunction,
+                    "unknown name '" + name + "'" +
+                        (IsPunct("(") ? "" : " (string literals are quoted: \"" + name + "\")"),
+                    at);
     }
     if (!Expect("(")) return false;
     *n = Node{fn->op, fn->result, {}, {}, {}};
@@ -419,15 +437,20 @@ class Parser {
     Next();
     const int argc = static_cast<int>(n->kids.size());
     if (argc < fn->min_args || (fn->max_args >= 0 && argc > fn->max_args)) {
-      return FailAt(errors::kRulesExpressionType, name + " takes " +
-                    std::to_string(fn->min_args) +
-                    (fn->max_args < 0 ? " or more" : fn->max_args == fn->min_args ? "" :
-                     " to " + std::to_string(fn->max_args)) +
-                    " arguments, got " + std::to_string(argc), at);
+      return FailAt(errors::kRulesExpressionType,
+                    name + " takes " + std::to_string(fn->min_args) +
+                        (fn->max_args < 0               ? " or more"
+                         : fn->max_args == fn->min_args ? ""
+                                                        : " to " + std::to_string(fn->max_args)) +
+                        " arguments, got " + std::to_string(argc),
+                    at);
     }
     if (fn->op == Op::kSwitch && argc % 2 != 0) {
-      return FailAt(errors::kRulesExpressionType, name + " takes the input, a default and then "
-                    "key/value pairs: the last key has no value", at);
+      return FailAt(errors::kRulesExpressionType,
+                    name +
+                        " takes the input, a default and then "
+                        "key/value pairs: the last key has no value",
+                    at);
     }
     return CheckArgs(*fn, n, at);
   }
@@ -438,16 +461,19 @@ class Parser {
       const char kind = kinds[std::min(i, kinds.size() - 1)];
       Node& arg = n->kids[i];
       const Type t = arg.type;
-      const bool ok = kind == 'L' ? IsListish(t)
+      const bool ok = kind == 'L'   ? IsListish(t)
                       : kind == 'N' ? t == Type::kNumber
                       : kind == 'R' ? arg.op == Op::kStr
                                     : IsStringish(t);
       if (!ok) {
-        const char* want = kind == 'L' ? "a list" : kind == 'N' ? "a number"
+        const char* want = kind == 'L'   ? "a list"
+                           : kind == 'N' ? "a number"
                            : kind == 'R' ? "a regex in a string literal (compiled once, at load)"
                                          : "a string";
-        return FailAt(errors::kRulesExpressionType, std::string(fn.name) + " argument " +
-                      std::to_string(i + 1) + " is " + TypeName(t) + ", not " + want, at);
+        return FailAt(errors::kRulesExpressionType,
+                      std::string(fn.name) + " argument " + std::to_string(i + 1) + " is " +
+                          TypeName(t) + ", not " + want,
+                      at);
       }
       if (kind == 'R' && !CompileRegex(arg, n, at)) return false;
     }
@@ -462,8 +488,11 @@ class Parser {
     options.set_max_mem(4 << 20);
     auto re = std::make_shared<const re2::RE2>(pattern.text, options);
     if (!re->ok()) {
-      return FailAt(errors::kRulesBadRegex, "the regex does not compile (RE2 syntax: no "
-                    "backreferences or lookaround): " + re->error(), at);
+      return FailAt(errors::kRulesBadRegex,
+                    "the regex does not compile (RE2 syntax: no "
+                    "backreferences or lookaround): " +
+                        re->error(),
+                    at);
     }
     call->re = std::move(re);
     return true;
@@ -478,8 +507,7 @@ class Parser {
   ParseError* err_;
 };
 
-bool ParseTemplate(std::string_view src, const ParseOptions& options, Expr* out,
-                   ParseError* err) {
+bool ParseTemplate(std::string_view src, const ParseOptions& options, Expr* out, ParseError* err) {
   Node root{Op::kTemplate, Type::kString, {}, {}, {}};
   std::size_t pos = 0;
   while (pos < src.size()) {
@@ -489,8 +517,8 @@ bool ParseTemplate(std::string_view src, const ParseOptions& options, Expr* out,
       break;
     }
     if (open > pos) {
-      root.kids.push_back(Node{Op::kStr, Type::kString,
-                               std::string(src.substr(pos, open - pos)), {}, {}});
+      root.kids.push_back(
+          Node{Op::kStr, Type::kString, std::string(src.substr(pos, open - pos)), {}, {}});
     }
     // Find the closing brace outside string literals.
     std::size_t close = open + 2;
@@ -498,8 +526,10 @@ bool ParseTemplate(std::string_view src, const ParseOptions& options, Expr* out,
     for (; close < src.size(); ++close) {
       const char c = src[close];
       if (quote != 0) {
-        if (c == '\\') ++close;
-        else if (c == quote) quote = 0;
+        if (c == '\\')
+          ++close;
+        else if (c == quote)
+          quote = 0;
       } else if (c == '"' || c == '\'') {
         quote = c;
       } else if (c == '}') {

@@ -1,9 +1,8 @@
-#include <boost/test/unit_test.hpp>
+#include "base/base64.h"
 
+#include <boost/test/unit_test.hpp>
 #include <optional>
 #include <string>
-
-#include "base/base64.h"
 
 using claimgate::DecodeBase64;
 using claimgate::EncodeBase64;
@@ -28,9 +27,9 @@ BOOST_AUTO_TEST_CASE(known_answers) {
 }
 
 BOOST_AUTO_TEST_CASE(rejects_anything_not_strict) {
-  for (const char* bad : {"Zm9", "Zm9vY", "Zm=9", "Zm9v=", "Zm8==", "Zm9v====", "Zm9v\x80",
-                          "Zm-v", "Zm_v", "Zm9v Zm8=x", "Zm8=Zm8=", "Zg=", "Zh==", "Zm9=",
-                          "=Zm9", "%2BZm9"}) {
+  for (const char* bad :
+       {"Zm9", "Zm9vY", "Zm=9", "Zm9v=", "Zm8==", "Zm9v====", "Zm9v\x80", "Zm-v", "Zm_v",
+        "Zm9v Zm8=x", "Zm8=Zm8=", "Zg=", "Zh==", "Zm9=", "=Zm9", "%2BZm9"}) {
     BOOST_TEST_CONTEXT(bad) { BOOST_TEST(!DecodeBase64(bad).has_value()); }
   }
 }

@@ -1,15 +1,14 @@
 // The error registry (STYLE C2): every code is well-formed, has a DESIGN.md prefix, is unique,
 // and is documented in the README table.
-#include <boost/test/unit_test.hpp>
+#include "base/error_codes.h"
 
+#include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
-
-#include "base/error_codes.h"
 
 namespace {
 
@@ -29,10 +28,10 @@ BOOST_AUTO_TEST_CASE(codes_are_well_formed_unique_and_prefixed) {
   const claimgate::ErrorCode* const* all = claimgate::AllErrorCodes(&n);
   BOOST_TEST(n > 40u);
   const std::regex shape("^[a-z_]+(\\.[a-z_0-9]+)+$");
-  const std::set<std::string> prefixes = {
-      "input",     "xml",      "saml",      "signature",      "issuer", "destination", "audience",
-      "recipient", "subject",  "time",      "in_response_to", "replay", "rules",       "provisioning",
-      "storage",   "handoff"};
+  const std::set<std::string> prefixes = {"input",   "xml",          "saml",           "signature",
+                                          "issuer",  "destination",  "audience",       "recipient",
+                                          "subject", "time",         "in_response_to", "replay",
+                                          "rules",   "provisioning", "storage",        "handoff"};
   std::set<std::string> seen;
   for (std::size_t i = 0; i < n; ++i) {
     const std::string id = all[i]->id;

@@ -1,8 +1,7 @@
-#include <boost/test/unit_test.hpp>
-
-#include <string>
-
 #include "base/utf8.h"
+
+#include <boost/test/unit_test.hpp>
+#include <string>
 
 using claimgate::IsStrictUtf8;
 
@@ -21,15 +20,15 @@ BOOST_AUTO_TEST_CASE(rejects_overlongs_surrogates_and_out_of_range) {
     std::size_t offset;
   };
   const Case cases[] = {
-      {"a\xC0\xAF", 1},          // overlong '/'
-      {"\xE0\x80\xAF", 0},       // overlong 3-byte
-      {"\xF0\x80\x80\xAF", 0},   // overlong 4-byte
-      {"ok\xED\xA0\x80", 2},     // U+D800 surrogate
-      {"\xF4\x90\x80\x80", 0},   // above U+10FFFF
-      {"\xFF", 0},               // never valid
-      {"ab\x80", 2},             // lone continuation
-      {"\xE6\xBC", 0},           // truncated
-      {"\xC3\x28", 1},           // bad continuation
+      {"a\xC0\xAF", 1},         // overlong '/'
+      {"\xE0\x80\xAF", 0},      // overlong 3-byte
+      {"\xF0\x80\x80\xAF", 0},  // overlong 4-byte
+      {"ok\xED\xA0\x80", 2},    // U+D800 surrogate
+      {"\xF4\x90\x80\x80", 0},  // above U+10FFFF
+      {"\xFF", 0},              // never valid
+      {"ab\x80", 2},            // lone continuation
+      {"\xE6\xBC", 0},          // truncated
+      {"\xC3\x28", 1},          // bad continuation
   };
   for (const Case& c : cases) {
     std::size_t at = 99;

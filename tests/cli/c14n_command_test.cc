@@ -2,14 +2,13 @@
 // and the code on stderr.
 #include <sys/wait.h>
 
+#include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
-
-#include <boost/test/unit_test.hpp>
 
 namespace claimgate::cli {
 namespace {

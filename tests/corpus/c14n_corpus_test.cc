@@ -2,16 +2,15 @@
 // Document::Parse + Canonicalize and compares byte for byte with c14n_expected_output. Cases we
 // deliberately do not support are listed, with a reason, in tests/corpus/c14n_exceptions.txt;
 // a listed id that is not a c14n case of the manifest, or an unlisted case that fails, fails.
+#include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <string>
-
-#include <boost/test/unit_test.hpp>
-#include <nlohmann/json.hpp>
 
 #include "engine/xml/c14n.h"
 #include "engine/xml/document.h"

@@ -1,9 +1,8 @@
 #pragma once
 
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 // Shared by the corpus runners: the manifest of ../shared/corpus (read in place, never copied)
 // and the one file per runner that lists the cases we deliberately decide differently.

@@ -104,16 +104,20 @@ Outcome RunResponse(const json& c) {
   Outcome out;
   std::optional<cg::dsig::KeySet> keys = Keys(c, &out);
   if (!keys) return out;
-  const json ctx = c.contains("sp_context") && c["sp_context"].is_object() ? c["sp_context"] : json::object();
+  const json ctx =
+      c.contains("sp_context") && c["sp_context"].is_object() ? c["sp_context"] : json::object();
   const json facts = c.contains("document_facts") && c["document_facts"].is_object()
-                         ? c["document_facts"] : json::object();
+                         ? c["document_facts"]
+                         : json::object();
   cg::pipeline::VerifySettings settings;
   // Where the suite pinned no SP context, the document's own values stand in: those checks are
   // then not what the case tests (the corpus README says so for the SAML-Toolkits suites).
   settings.expectations.sp_entity_id = Known(Str(ctx, "audience"));
-  if (settings.expectations.sp_entity_id.empty()) settings.expectations.sp_entity_id = Str(c, "audience");
+  if (settings.expectations.sp_entity_id.empty())
+    settings.expectations.sp_entity_id = Str(c, "audience");
   settings.expectations.acs_url = Known(Str(ctx, "acs"));
-  if (settings.expectations.acs_url.empty()) settings.expectations.acs_url = Str(facts, "destination");
+  if (settings.expectations.acs_url.empty())
+    settings.expectations.acs_url = Str(facts, "destination");
   const std::string issuer = Known(Str(ctx, "idp_issuer"));
   if (!issuer.empty()) settings.expectations.idp_entity_id = issuer;
   const std::string request = Known(Str(ctx, "request_id"));
@@ -249,7 +253,8 @@ bool Covered(const json& c, std::string* why) {
       *why = "CanonicalizationMethod " + c14n;
       return false;
     }
-    if (method.find("rsa-sha") == std::string::npos && method.find("ecdsa-sha") == std::string::npos) {
+    if (method.find("rsa-sha") == std::string::npos &&
+        method.find("ecdsa-sha") == std::string::npos) {
       *why = "SignatureMethod " + method;
       return false;
     }

@@ -1,9 +1,9 @@
-#include <boost/test/unit_test.hpp>
+#include "engine/decode.h"
 
+#include <boost/test/unit_test.hpp>
 #include <string>
 
 #include "base/base64.h"
-#include "engine/decode.h"
 
 using claimgate::Decode;
 using claimgate::DecodeLimits;

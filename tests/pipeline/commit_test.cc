@@ -6,7 +6,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include "base/civil_time.h"
-
 #include "storage/admin.h"
 #include "storage/audit.h"
 #include "storage/replay.h"
@@ -110,8 +109,8 @@ BOOST_AUTO_TEST_CASE(audit_rows_are_dated_by_the_wall_clock_not_the_validity_clo
   const TimePoint before = SystemClock().Now();
   const CommitOutcome accepted = Provision(db, r, far);
   BOOST_REQUIRE(accepted.status.ok());
-  Refusal refusal{"acme", "bob", "https://idp.acme.com", "_b", "",
-                  Status::Error(errors::kSignatureInvalid, "bad")};
+  Refusal refusal{"acme", "bob", "https://idp.acme.com",
+                  "_b",   "",    Status::Error(errors::kSignatureInvalid, "bad")};
   const CommitOutcome refused = RecordRefusal(db, refusal, nullptr);
   const TimePoint after = SystemClock().Now();
   Result<std::vector<AuditEntry>> rows = ListAudit(db, AuditFilter());
@@ -315,7 +314,8 @@ BOOST_AUTO_TEST_CASE(disabled_user_is_rejected_in_every_mode) {
     TempDir dir;
     Db db = OpenDb(dir);
     BOOST_REQUIRE(Provision(db, Login("erin", "_e1"), T0()).status.ok());
-    BOOST_REQUIRE(AdminSetUserStatus(db, "acme", "erin", UserStatus::kDisabled, T0(), "cli:test").ok());
+    BOOST_REQUIRE(
+        AdminSetUserStatus(db, "acme", "erin", UserStatus::kDisabled, T0(), "cli:test").ok());
     Request r = Login("erin", "_e2");
     r.config.mode = mode;
     r.login.worker = {{"roles", {"admin"}}};
@@ -446,8 +446,9 @@ BOOST_AUTO_TEST_CASE(nameids_differing_in_case_do_not_make_two_accounts_for_one_
   BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM users") == 1);
   // The assertion was not spent by the refusal (the transaction rolled back): an administrator
   // who disables the old account lets the same login through.
-  BOOST_REQUIRE(AdminSetUserStatus(db, "acme", "walt@acme.example", UserStatus::kDisabled,
-                                   T0(), "cli:test").ok());
+  BOOST_REQUIRE(
+      AdminSetUserStatus(db, "acme", "walt@acme.example", UserStatus::kDisabled, T0(), "cli:test")
+          .ok());
   const CommitOutcome again = Provision(db, upper, At("2026-01-01T00:02:00Z"));
   BOOST_TEST(again.status.ok(), again.status.message());
   BOOST_TEST((again.action == ProvisionAction::kCreated));

@@ -112,8 +112,8 @@ BOOST_AUTO_TEST_CASE(certificate_rollover_shows_old_and_new_fingerprints) {
   std::ifstream in(Examples() + "/idp/example-idp.pem");
   std::stringstream pem;
   pem << in.rdbuf();
-  const std::string before = R"({"name":"x","idp":{"certificates_pem":[)" +
-                             nlohmann::json(pem.str()).dump() + "]}}";
+  const std::string before =
+      R"({"name":"x","idp":{"certificates_pem":[)" + nlohmann::json(pem.str()).dump() + "]}}";
   const std::string after = R"({"name":"x","idp":{"certificates_pem":[]}})";
   const nlohmann::json d = nlohmann::json::parse(ConnectionAuditDetail(before, after));
   BOOST_TEST(d["idp_certificates_sha256"]["old"] == nlohmann::json::array({old_cert}));

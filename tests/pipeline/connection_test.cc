@@ -139,8 +139,10 @@ BOOST_AUTO_TEST_CASE(every_problem_names_its_json_path) {
   ExpectProblem(Base(R"(, "provisioning": {"default_permissions": [1]})"),
                 "$.provisioning.default_permissions[0]");
   ExpectProblem(Base(R"(, "rules_file": "missing.json")"), "$.rules_file");
-  ExpectProblem(Base(R"(, "rules": {"version": 1, "attributes": {"x": {"from": "a", "transform": ["nope"]}}})"),
-                "$.attributes.x.transform");
+  ExpectProblem(
+      Base(
+          R"(, "rules": {"version": 1, "attributes": {"x": {"from": "a", "transform": ["nope"]}}})"),
+      "$.attributes.x.transform");
   ExpectProblem(R"({"name": "Bad Name", "sp": {}, "idp": {}})", "$.name");
   ExpectProblem(R"({"name": "a", "profile": "zoom", "sp": {}, "idp": {}})", "$.profile");
   ExpectProblem(R"({"name": "a", "profile": "custom",

@@ -33,8 +33,8 @@ std::string SourceFile(const std::string& relative) {
 void AddExampleConnection(const std::string& db_path, const std::string& profile) {
   const char* root = std::getenv("CLAIMGATE_SOURCE_DIR");
   BOOST_REQUIRE(root != nullptr);
-  Result<pipeline::ConnectionConfig> config = pipeline::ReadConnectionFile(
-      std::string(root) + "/examples/" + profile + "/connection.json");
+  Result<pipeline::ConnectionConfig> config =
+      pipeline::ReadConnectionFile(std::string(root) + "/examples/" + profile + "/connection.json");
   BOOST_REQUIRE(config.ok());
   Result<storage::Db> db = storage::Db::Open(db_path);
   BOOST_REQUIRE(db.ok());
@@ -112,8 +112,8 @@ BOOST_AUTO_TEST_CASE(the_validity_window_is_checked_at_the_context_clock) {
   BOOST_REQUIRE(engine.ok());
   LoginContext late;
   late.now = std::chrono::system_clock::from_time_t(32503680000);  // the year 3000
-  const Decision d = engine->Process(
-      "acme-flex", SourceFile("examples/flex/responses/1-first-login.xml"), late);
+  const Decision d =
+      engine->Process("acme-flex", SourceFile("examples/flex/responses/1-first-login.xml"), late);
   BOOST_TEST(d.code().substr(0, 5) == "time.");
 }
 

@@ -95,7 +95,8 @@ BOOST_AUTO_TEST_CASE(random_mutations_never_crash_and_never_change_accepted_clai
       BOOST_TEST(r->claims.subject == base->claims.subject);
       BOOST_TEST(r->assertion_id == base->assertion_id);
       BOOST_TEST(r->claims.attributes.size() == base->claims.attributes.size());
-      for (std::size_t k = 0; k < r->claims.attributes.size() && k < base->claims.attributes.size(); ++k) {
+      for (std::size_t k = 0; k < r->claims.attributes.size() && k < base->claims.attributes.size();
+           ++k) {
         BOOST_TEST(r->claims.attributes[k].values == base->claims.attributes[k].values);
       }
       continue;

@@ -65,11 +65,14 @@ BOOST_AUTO_TEST_CASE(check_lists_every_independent_problem) {
   BOOST_TEST(out == "");
   const std::string f = cli.dir() + "/three.json";
   BOOST_TEST(err ==
-             f + ":3:87: $.attributes.roles.transform[0].replace: must be a string ($1..$9 "
+             f +
+                 ":3:87: $.attributes.roles.transform[0].replace: must be a string ($1..$9 "
                  "allowed) [rules.schema]\n" +
-             f + ":4:24: $.attributes.team.value: unknown name 'String.nope' (at character 1 of "
+                 f +
+                 ":4:24: $.attributes.team.value: unknown name 'String.nope' (at character 1 of "
                  "the expression) [rules.unknown_function]\n" +
-             f + ":5:41: $.attributes.email.format: format is \"email\" or \"url\" (an absolute "
+                 f +
+                 ":5:41: $.attributes.email.format: format is \"email\" or \"url\" (an absolute "
                  "http or https URL) [rules.schema]\n");
 }
 
@@ -81,20 +84,25 @@ BOOST_AUTO_TEST_CASE(readme_example_checks_and_maps) {
   BOOST_TEST(out == ex + "reference.json: ok (full_name, email, roles, image_url, team)\n");
   BOOST_TEST(cli.Run("rules check " + ex + "design-example.json", &out) == 0);
   // OneLogin: every group in one value; roles splits it, and the when rules read the result.
-  BOOST_TEST(cli.Run("rules test " + ex + "reference.json --attributes " + ex +
-                     "onelogin-attrs.json", &out) == 0);
-  BOOST_TEST(out == "{\"decision\":\"accepted\",\"worker\":{\"full_name\":\"Sam Lee\",\"email\":"
-                    "\"sam.lee@example.com\",\"roles\":[\"supervisor\"],\"team\":"
-                    "\"support-leads\"}}\n");
+  BOOST_TEST(
+      cli.Run("rules test " + ex + "reference.json --attributes " + ex + "onelogin-attrs.json",
+              &out) == 0);
+  BOOST_TEST(out ==
+             "{\"decision\":\"accepted\",\"worker\":{\"full_name\":\"Sam Lee\",\"email\":"
+             "\"sam.lee@example.com\",\"roles\":[\"supervisor\"],\"team\":"
+             "\"support-leads\"}}\n");
   BOOST_TEST(cli.Run("rules test " + ex + "reference.json --attributes " + ex + "okta-attrs.json",
                      &out) == 0);
-  BOOST_TEST(out == "{\"decision\":\"accepted\",\"worker\":{\"full_name\":\"Jane Doe\",\"email\":"
-                    "\"jane.doe@example.com\",\"roles\":[\"agent\"],\"team\":\"support\"}}\n");
-  BOOST_TEST(cli.Run("rules test " + ex + "reference.json --attributes " + ex +
-                     "outsider-attrs.json", &out) == 1);
-  BOOST_TEST(out == "{\"decision\":\"rejected\",\"error\":{\"code\":\"rules.denied\",\"message\":"
-                    "\"Flex sign-in needs one of the groups Flex Admins, Flex Supervisors or "
-                    "flex-agent\"}}\n");
+  BOOST_TEST(out ==
+             "{\"decision\":\"accepted\",\"worker\":{\"full_name\":\"Jane Doe\",\"email\":"
+             "\"jane.doe@example.com\",\"roles\":[\"agent\"],\"team\":\"support\"}}\n");
+  BOOST_TEST(
+      cli.Run("rules test " + ex + "reference.json --attributes " + ex + "outsider-attrs.json",
+              &out) == 1);
+  BOOST_TEST(out ==
+             "{\"decision\":\"rejected\",\"error\":{\"code\":\"rules.denied\",\"message\":"
+             "\"Flex sign-in needs one of the groups Flex Admins, Flex Supervisors or "
+             "flex-agent\"}}\n");
 }
 
 BOOST_AUTO_TEST_CASE(functions_and_aliases_print_the_registries) {
@@ -119,15 +127,18 @@ BOOST_AUTO_TEST_CASE(attributes_file_number_out_of_range_is_a_coded_error) {
   Cli cli;
   cli.Write("big.json", "{\"subject\": \"s@x.io\", \"attributes\": {\"roles\": [1e999]}}");
   std::string out, err;
-  BOOST_TEST(cli.Run("rules test profile:flex --attributes " + cli.dir() + "/big.json", &out,
-                     &err) == 2);
-  BOOST_TEST(err == cli.dir() + "/big.json:1:48: $.attributes.roles[0]: a number out of range "
-                                "(beyond a double) [rules.json_syntax]\n");
-  cli.Write("big-rules.json", "{\"version\": 1, \"attributes\": {\"a\": {\"from\": \"a\", "
-                              "\"max_values\": 1e999}}}");
+  BOOST_TEST(
+      cli.Run("rules test profile:flex --attributes " + cli.dir() + "/big.json", &out, &err) == 2);
+  BOOST_TEST(err == cli.dir() +
+                        "/big.json:1:48: $.attributes.roles[0]: a number out of range "
+                        "(beyond a double) [rules.json_syntax]\n");
+  cli.Write("big-rules.json",
+            "{\"version\": 1, \"attributes\": {\"a\": {\"from\": \"a\", "
+            "\"max_values\": 1e999}}}");
   BOOST_TEST(cli.Run("rules check " + cli.dir() + "/big-rules.json", &out, &err) == 2);
-  BOOST_TEST(err == cli.dir() + "/big-rules.json:1:64: $.attributes.a.max_values: a number out "
-                                "of range (beyond a double) [rules.json_syntax]\n");
+  BOOST_TEST(err == cli.dir() +
+                        "/big-rules.json:1:64: $.attributes.a.max_values: a number out "
+                        "of range (beyond a double) [rules.json_syntax]\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -58,8 +58,7 @@ BOOST_AUTO_TEST_CASE(string_functions) {
              R"({"out":["Jane Doe"]})");
   BOOST_TEST(Eval("String.join(\",\", user.groups)", Sample()) ==
              R"({"out":["Flex Admins,Everyone"]})");
-  BOOST_TEST(Eval("user.firstName + \" \" + user.lastName", Sample()) ==
-             R"({"out":["Jane Doe"]})");
+  BOOST_TEST(Eval("user.firstName + \" \" + user.lastName", Sample()) == R"({"out":["Jane Doe"]})");
 }
 
 BOOST_AUTO_TEST_CASE(conditions) {

@@ -4,10 +4,9 @@
 // checked by hand.
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "tests/rules/rules_test_util.h"
 

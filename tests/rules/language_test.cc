@@ -34,7 +34,8 @@ std::string Eval(const std::string& expr, const Claims& c) {
 // "yes" or "no" from a condition, through a when rule (the condition must be a boolean).
 std::string When(const std::string& cond, const Claims& c) {
   RuleSet rs = MustLoad(R"({"version": 1, "attributes": {"out": {"default": "no"}},
-      "when": [{"if": )" + Quote(cond) + R"(, "set": {"out": "yes"}}]})");
+      "when": [{"if": )" +
+                        Quote(cond) + R"(, "set": {"out": "yes"}}]})");
   Mapping m = rs.Apply(c);
   if (!m.accepted()) return std::string(m.status.code());
   return m.worker.at(0).values.at(0);
@@ -106,12 +107,13 @@ BOOST_AUTO_TEST_CASE(string_substring_is_zero_based_end_exclusive_and_clamps) {
 
 BOOST_AUTO_TEST_CASE(string_switch_first_contained_key_wins) {
   // Okta's four examples, verbatim.
-  BOOST_TEST(Eval("String.stringSwitch('This is a test', 'default', 'key1', 'value1')",
-                  Sample()) == R"({"out":["default"]})");
-  BOOST_TEST(Eval("String.stringSwitch('This is a test', 'default', 'test', 'value1')",
-                  Sample()) == R"({"out":["value1"]})");
+  BOOST_TEST(Eval("String.stringSwitch('This is a test', 'default', 'key1', 'value1')", Sample()) ==
+             R"({"out":["default"]})");
+  BOOST_TEST(Eval("String.stringSwitch('This is a test', 'default', 'test', 'value1')", Sample()) ==
+             R"({"out":["value1"]})");
   BOOST_TEST(Eval("String.stringSwitch('First match wins', 'default', 'absent', 'value1', "
-                  "'wins', 'value2', 'match', 'value3')", Sample()) == R"({"out":["value2"]})");
+                  "'wins', 'value2', 'match', 'value3')",
+                  Sample()) == R"({"out":["value2"]})");
   BOOST_TEST(Eval("String.stringSwitch('Substrings count', 'default', 'ring', 'value1')",
                   Sample()) == R"({"out":["value1"]})");
   BOOST_TEST(Eval("String.stringSwitch(user.missing, 'agent', 'Admin', 'admin')", Sample()) ==
@@ -178,8 +180,7 @@ BOOST_AUTO_TEST_CASE(equality_with_numbers_and_arithmetic) {
   BOOST_TEST(Eval("String.len(user.firstName) + 1", Sample()) == R"({"out":["5"]})");
   BOOST_TEST(Eval("'v' + 2", Sample()) == R"({"out":["v2"]})");  // '+' with a string joins
   BOOST_TEST(Eval("2.50", Sample()) == R"({"out":["2.5"]})");
-  BOOST_TEST(Eval("${String.len(user.firstName)} letters", Sample()) ==
-             R"({"out":["4 letters"]})");
+  BOOST_TEST(Eval("${String.len(user.firstName)} letters", Sample()) == R"({"out":["4 letters"]})");
   BOOST_TEST(Eval("true ? 1 : 2", Sample()) == R"({"out":["1"]})");
   BOOST_TEST(ValueCode("'a' - 1") == "rules.expression_type");
   BOOST_TEST(ValueCode("-'a'") == "rules.expression_type");
@@ -198,40 +199,50 @@ BOOST_AUTO_TEST_CASE(random_new_functions_never_crash) {
   // Seeded: every new function and operator, nested, on empty, multi-byte, multi-valued,
   // numeric and long values. Each login is accepted or refused with a rules.* code.
   std::mt19937 rng(4711);
-  const char* const kStr[] = {"user.a", "user.b", "user.missing", "'x'", "''", "worker.o",
-                              "String.trim(user.a)", "Arrays.toCsvString(user.b)"};
-  const char* const kNum[] = {"1", "-2", "2.5", "String.len(user.a)", "Arrays.size(user.b)",
-                              "String.len(worker.o) - 3"};
+  const char* const kStr[] = {
+      "user.a", "user.b",   "user.missing",        "'x'",
+      "''",     "worker.o", "String.trim(user.a)", "Arrays.toCsvString(user.b)"};
+  const char* const kNum[] = {
+      "1", "-2", "2.5", "String.len(user.a)", "Arrays.size(user.b)", "String.len(worker.o) - 3"};
   std::function<std::string(int, int)> gen = [&](int kind, int depth) -> std::string {
     const auto pick = [&](const auto& arr) { return std::string(arr[rng() % std::size(arr)]); };
     if (depth > 3) return kind == 0 ? pick(kStr) : kind == 1 ? pick(kNum) : "true";
     const std::string s = gen(0, depth + 1), t = gen(0, depth + 1), n = gen(1, depth + 1);
     if (kind == 0) {
       switch (rng() % 4) {
-        case 0: return "String.substring(" + s + ", " + n + ", " + gen(1, depth + 1) + ")";
-        case 1: return "String.stringSwitch(" + s + ", " + t + ", " + s + ", 'k')";
-        case 2: return "(" + s + " + " + n + ")";
-        default: return pick(kStr);
+        case 0:
+          return "String.substring(" + s + ", " + n + ", " + gen(1, depth + 1) + ")";
+        case 1:
+          return "String.stringSwitch(" + s + ", " + t + ", " + s + ", 'k')";
+        case 2:
+          return "(" + s + " + " + n + ")";
+        default:
+          return pick(kStr);
       }
     }
     if (kind == 1) return rng() % 2 ? "(" + n + " - " + pick(kNum) + ")" : "String.len(" + s + ")";
     switch (rng() % 5) {
-      case 0: return n + " < " + (rng() % 2 ? "user.a" : "worker.o");  // literals load-fail
-      case 1: return "String.startsWith(" + s + ", " + t + ") OR String.endsWith(" + t + ", " +
-                     s + ")";
-      case 2: return "String.matches(" + s + ", '(a|\\\\d)+.*')";
-      case 3: return s + " == " + n;
-      default: return "Arrays.size(user.b) >= " + n;
+      case 0:
+        return n + " < " + (rng() % 2 ? "user.a" : "worker.o");  // literals load-fail
+      case 1:
+        return "String.startsWith(" + s + ", " + t + ") OR String.endsWith(" + t + ", " + s + ")";
+      case 2:
+        return "String.matches(" + s + ", '(a|\\\\d)+.*')";
+      case 3:
+        return s + " == " + n;
+      default:
+        return "Arrays.size(user.b) >= " + n;
     }
   };
-  const std::vector<std::string> values = {"", "a", "12", "-3.5", "\xf0\x9f\x98\x80", "1e5",
-                                           std::string(5000, 'a'), " 7 ", "abc,def"};
+  const std::vector<std::string> values = {
+      "", "a", "12", "-3.5", "\xf0\x9f\x98\x80", "1e5", std::string(5000, 'a'), " 7 ", "abc,def"};
   int loaded = 0, runs = 0;
   for (int i = 0; i < 1500; ++i) {
     const std::string cond = gen(2, 0);
     const std::string doc = R"({"version":1,"attributes":{"o":{"from":"a","default":"d"},
-        "p":{"multi":true,"default":"q"}},"when":[{"if":)" + Quote(cond) +
-                            R"(,"set":{"o":"${)" + gen(0, 2) + R"(}"},"add":{"p":"x"}}]})";
+        "p":{"multi":true,"default":"q"}},"when":[{"if":)" +
+                            Quote(cond) + R"(,"set":{"o":"${)" + gen(0, 2) +
+                            R"(}"},"add":{"p":"x"}}]})";
     std::vector<Problem> problems;
     Result<RuleSet> rs = LoadRules(doc, "fuzz.json", &problems);
     if (!rs.ok()) {

@@ -1,8 +1,7 @@
 // Loading: every problem listed with a JSON path and LINE:COL; profiles; extends.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "tests/rules/rules_test_util.h"
 
@@ -26,7 +25,8 @@ BOOST_AUTO_TEST_CASE(every_problem_is_listed_with_path_and_position) {
   const std::string doc =
       "{\"version\": 2,\n"
       " \"attributes\": {\n"
-      "  \"roles\": {\"from\": \"r\", \"map\": {\"A\": \"a\"}, \"transform\": [\"trim\", \"rot13\"]},\n"
+      "  \"roles\": {\"from\": \"r\", \"map\": {\"A\": \"a\"}, \"transform\": [\"trim\", "
+      "\"rot13\"]},\n"
       "  \"x\": {\"value\": \"user.a +\", \"colour\": 1},\n"
       "  \"y\": {\"from\": \"y\", \"transform\": [{\"regex\": \"(\"}]}},\n"
       " \"when\": [{\"if\": \"true\", \"add\": {\"nope\": \"v\"}}]}";
@@ -69,14 +69,18 @@ BOOST_AUTO_TEST_CASE(schema_codes) {
   // RE2 syntax: backreferences and lookaround (what needs backtracking) do not compile.
   for (const char* refused : {"(a)\\\\1", "a(?=b)", "a(?!b)", "(?<=a)b"}) {
     BOOST_TEST(LoadCode(std::string(R"({"version":1,"attributes":{"a":{"from":"a",
-        "transform":[{"regex":")") + refused + R"("}]}}})") == "rules.bad_regex", refused);
+        "transform":[{"regex":")") +
+                        refused + R"("}]}}})") == "rules.bad_regex",
+               refused);
   }
   // Nested repetitions are fine: RE2 matches in linear time whatever the pattern (rules_test
   // runs them on adversarial values).
   for (const char* fine : {"(a|b)*c", "^([^@]+)@(.*)$", "(ab)+", "[(+*]+", "(a+)?x", "(a+)+",
                            "((a|b)*)*c", "(x(a*))+", "(?:a*){2,}"}) {
     BOOST_TEST(LoadCode(std::string(R"({"version":1,"attributes":{"a":{"from":"a",
-        "transform":[{"regex":")") + fine + R"("}]}}})") == "ok", fine);
+        "transform":[{"regex":")") +
+                        fine + R"("}]}}})") == "ok",
+               fine);
   }
   BOOST_TEST(LoadCode(R"({"version":1,"attributes":{"a":{"from":"a"}},
       "when":[{"if":"true","add":{"a":"x"}}]})") == "rules.unknown_attribute");
@@ -94,7 +98,6 @@ BOOST_AUTO_TEST_CASE(profiles_load_and_extend) {
   BOOST_TEST(Worker(rs, MakeClaims({{"dept", {"Sales"}}}, "A@B.io")) ==
              R"({"email":"a@b.io","roles":["agent"],"team":"Sales"})");
 }
-
 
 BOOST_AUTO_TEST_CASE(json_numbers_out_of_range_name_their_path) {
   // nlohmann refuses 1e999 with an out_of_range exception, not a parse_error: it must become a
@@ -140,8 +143,8 @@ BOOST_AUTO_TEST_CASE(json_numbers_out_of_range_name_their_path) {
     BOOST_TEST(p[0].column == c.column, c.doc);
   }
   // The same for the ATTRS.json of `rules test --attributes`.
-  Result<Claims> claims = ClaimsFromJson("{\"subject\": \"s\",\n \"attributes\": {\"a\": [1e999]}}",
-                                         "a.json");
+  Result<Claims> claims =
+      ClaimsFromJson("{\"subject\": \"s\",\n \"attributes\": {\"a\": [1e999]}}", "a.json");
   BOOST_TEST(claims.status().code() == "rules.json_syntax");
   BOOST_TEST(claims.status().message() ==
              "a.json:2:23: $.attributes.a[0]: a number out of range (beyond a double)");
@@ -203,8 +206,17 @@ BOOST_AUTO_TEST_CASE(no_value_of_any_type_escapes_as_an_exception) {
     J::json_pointer ptr(it.key());
     for (; !ptr.empty(); ptr = ptr.parent_pointer()) pointers.push_back(ptr);
   }
-  const J replacements[] = {1, -1, 1.5, true, nullptr, J::array(), J::object(), "x",
-                            J::array({1}), J::object({{"a", 1}}), J::array({J::object()})};
+  const J replacements[] = {1,
+                            -1,
+                            1.5,
+                            true,
+                            nullptr,
+                            J::array(),
+                            J::object(),
+                            "x",
+                            J::array({1}),
+                            J::object({{"a", 1}}),
+                            J::array({J::object()})};
   int loads = 0;
   for (const J::json_pointer& ptr : pointers) {
     for (const J& r : replacements) {

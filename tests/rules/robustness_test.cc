@@ -13,39 +13,80 @@ namespace claimgate::rules::test {
 namespace {
 
 const char* const kAtoms[] = {
-    "user.groups", "user.email", "user.x", "user.nameId", "user.nameIdFormat", "'a'", "\"b,c\"",
-    "null", "true", "false", "String.join(',', user.groups, user.x)", "String.toLowerCase(",
-    "String.replace(user.email, 'a', '')", "Arrays.contains(user.groups, 'g1')",
-    "Arrays.isEmpty(user.x)", "String.substringBefore(user.email, '@')", "==", "!=", "AND",
-    "OR", "!", "?", ":", "(", ")", "+", ",", "${", "}", "user[", "]", "'", "String.stringContains(",
+    "user.groups",
+    "user.email",
+    "user.x",
+    "user.nameId",
+    "user.nameIdFormat",
+    "'a'",
+    "\"b,c\"",
+    "null",
+    "true",
+    "false",
+    "String.join(',', user.groups, user.x)",
+    "String.toLowerCase(",
+    "String.replace(user.email, 'a', '')",
+    "Arrays.contains(user.groups, 'g1')",
+    "Arrays.isEmpty(user.x)",
+    "String.substringBefore(user.email, '@')",
+    "==",
+    "!=",
+    "AND",
+    "OR",
+    "!",
+    "?",
+    ":",
+    "(",
+    ")",
+    "+",
+    ",",
+    "${",
+    "}",
+    "user[",
+    "]",
+    "'",
+    "String.stringContains(",
 };
 
 // A well-typed expression of the given kind (0 string, 1 boolean), so the evaluator is reached.
 std::string ValidExpr(std::mt19937& rng, int kind, int depth) {
-  static const char* const kStr[] = {"user.groups", "user.email", "user.x", "user.nameId",
-                                     "'a'", "null", "user.mail"};
+  static const char* const kStr[] = {"user.groups", "user.email", "user.x",   "user.nameId",
+                                     "'a'",         "null",       "user.mail"};
   if (depth > 4 || rng() % 3 == 0) {
     return kind == 0 ? kStr[rng() % 7] : (rng() % 2 ? "true" : "Arrays.isEmpty(user.x)");
   }
   const std::string a = ValidExpr(rng, 0, depth + 1), b = ValidExpr(rng, 0, depth + 1);
   if (kind == 1) {
     switch (rng() % 6) {
-      case 0: return a + " == " + b;
-      case 1: return "Arrays.contains(" + a + ", " + b + ")";
-      case 2: return "String.stringContains(" + a + ", " + b + ")";
-      case 3: return "!(" + ValidExpr(rng, 1, depth + 1) + ")";
-      case 4: return "(" + ValidExpr(rng, 1, depth + 1) + " AND " + ValidExpr(rng, 1, depth + 1) + ")";
-      default: return "(" + ValidExpr(rng, 1, depth + 1) + " OR " + a + " != " + b + ")";
+      case 0:
+        return a + " == " + b;
+      case 1:
+        return "Arrays.contains(" + a + ", " + b + ")";
+      case 2:
+        return "String.stringContains(" + a + ", " + b + ")";
+      case 3:
+        return "!(" + ValidExpr(rng, 1, depth + 1) + ")";
+      case 4:
+        return "(" + ValidExpr(rng, 1, depth + 1) + " AND " + ValidExpr(rng, 1, depth + 1) + ")";
+      default:
+        return "(" + ValidExpr(rng, 1, depth + 1) + " OR " + a + " != " + b + ")";
     }
   }
   switch (rng() % 7) {
-    case 0: return "String.join(',', " + a + ", " + b + ")";
-    case 1: return "String.toLowerCase(" + a + ")";
-    case 2: return "String.substringBefore(" + a + ", " + b + ")";
-    case 3: return "String.substringAfter(" + a + ", '@')";
-    case 4: return "String.replace(" + a + ", " + b + ", 'x')";
-    case 5: return "(" + ValidExpr(rng, 1, depth + 1) + " ? " + a + " : " + b + ")";
-    default: return a + " + " + b;
+    case 0:
+      return "String.join(',', " + a + ", " + b + ")";
+    case 1:
+      return "String.toLowerCase(" + a + ")";
+    case 2:
+      return "String.substringBefore(" + a + ", " + b + ")";
+    case 3:
+      return "String.substringAfter(" + a + ", '@')";
+    case 4:
+      return "String.replace(" + a + ", " + b + ", 'x')";
+    case 5:
+      return "(" + ValidExpr(rng, 1, depth + 1) + " ? " + a + " : " + b + ")";
+    default:
+      return a + " + " + b;
   }
 }
 
@@ -60,7 +101,12 @@ std::string RandomExpr(std::mt19937& rng) {
 }
 
 Claims RandomClaims(std::mt19937& rng) {
-  static const char* const kNames[] = {"groups", "email", "x", "mail", "Email", "roles",
+  static const char* const kNames[] = {"groups",
+                                       "email",
+                                       "x",
+                                       "mail",
+                                       "Email",
+                                       "roles",
                                        "http://schemas.microsoft.com/claims/groups.link"};
   Claims c;
   c.subject = rng() % 2 ? "a@b.c" : std::string(rng() % 50, 'z');
@@ -123,9 +169,14 @@ BOOST_AUTO_TEST_CASE(mutated_documents_fail_with_a_path) {
     for (int k = 0; k < edits; ++k) {
       const std::size_t at = rng() % doc.size();
       switch (rng() % 3) {
-        case 0: doc.erase(at, 1 + rng() % 4); break;
-        case 1: doc.insert(at, 1, kJunk[rng() % (sizeof(kJunk) - 1)]); break;
-        default: doc[at] = kJunk[rng() % (sizeof(kJunk) - 1)];
+        case 0:
+          doc.erase(at, 1 + rng() % 4);
+          break;
+        case 1:
+          doc.insert(at, 1, kJunk[rng() % (sizeof(kJunk) - 1)]);
+          break;
+        default:
+          doc[at] = kJunk[rng() % (sizeof(kJunk) - 1)];
       }
     }
     std::vector<Problem> problems;
@@ -190,8 +241,9 @@ BOOST_AUTO_TEST_CASE(cli_check_and_test) {
   BOOST_TEST(out.find(": $: invalid JSON") != std::string::npos);
   BOOST_TEST(run("rules check profile:flex", &out) == 0);
   BOOST_TEST(run("rules test profile:flex --attributes " + dir + "/attrs.json", &out) == 0);
-  BOOST_TEST(out == "{\"decision\":\"accepted\",\"worker\":{\"full_name\":\"X Y\",\"email\":"
-                    "\"x@y.io\",\"roles\":[\"agent\"]}}\n");
+  BOOST_TEST(out ==
+             "{\"decision\":\"accepted\",\"worker\":{\"full_name\":\"X Y\",\"email\":"
+             "\"x@y.io\",\"roles\":[\"agent\"]}}\n");
   BOOST_TEST(run("rules test profile:flex --attributes " + dir + "/norole.json", &out) == 1);
   BOOST_TEST(out.find("rules.required_missing") != std::string::npos);
   // The README examples run as documented.
@@ -202,10 +254,12 @@ BOOST_AUTO_TEST_CASE(cli_check_and_test) {
              std::string::npos);
   BOOST_TEST(run("rules test " + ex + "flex-groups.json --attributes " + ex + "okta-attrs.json",
                  &out) == 0);
-  BOOST_TEST(out == "{\"decision\":\"accepted\",\"worker\":{\"full_name\":\"Jane Doe\",\"email\":"
-                    "\"jane.doe@example.com\",\"roles\":[\"agent\"],\"team\":\"support\"}}\n");
-  BOOST_TEST(run("rules test " + ex + "flex-groups.json --attributes " + ex +
-                 "entra-overage-attrs.json", &out) == 1);
+  BOOST_TEST(out ==
+             "{\"decision\":\"accepted\",\"worker\":{\"full_name\":\"Jane Doe\",\"email\":"
+             "\"jane.doe@example.com\",\"roles\":[\"agent\"],\"team\":\"support\"}}\n");
+  BOOST_TEST(
+      run("rules test " + ex + "flex-groups.json --attributes " + ex + "entra-overage-attrs.json",
+          &out) == 1);
   BOOST_TEST(out.find("\"code\":\"rules.groups_overflow\"") != std::string::npos);
   BOOST_TEST(run("rules test profile:flex --assertion " + dir + "/attrs.json", &out) == 2);
   // --assertion verifies first, so it needs the verify options (tests/cli/process_test.py runs

@@ -1,10 +1,9 @@
 #pragma once
 // Helpers for the rules tests: build Claims and rule sets tersely.
+#include <boost/test/unit_test.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <boost/test/unit_test.hpp>
 
 #include "rules/rule_set.h"
 

@@ -70,8 +70,8 @@ BOOST_AUTO_TEST_CASE(set_and_add_compute_templates) {
       "when":[{"if":"true","set":{"t":"${user.a"}}]})") == "rules.expression_syntax");
   std::string path;
   BOOST_TEST(LoadCode(R"({"version":1,"attributes":{"t":{"from":"t","multi":true}},
-      "when":[{"if":"true","add":{"t":["x","${String.nope(user.a)}"]}}]})", &path) ==
-             "rules.unknown_function");
+      "when":[{"if":"true","add":{"t":["x","${String.nope(user.a)}"]}}]})",
+                      &path) == "rules.unknown_function");
   BOOST_TEST(path == "$.when[0].add.t[1]");
   BOOST_TEST(LoadCode(R"({"version":1,"attributes":{"t":{"from":"t"}},
       "when":[{"if":"true","set":{"t":"${worker.nope}"}}]})") == "rules.unknown_attribute");
@@ -88,8 +88,10 @@ BOOST_AUTO_TEST_CASE(clear_empties_an_attribute) {
       "manager":{"from":"manager","required":true}},
     "when":[{"if":"Arrays.contains(user.groups, 'Contractors')","clear":["image_url","team"]},
             {"if":"Arrays.contains(user.groups, 'Left')","clear":"manager"}]})J");
-  const Claims base = MakeClaims({{"picture", {"https://x.io/a.png"}}, {"team", {"t1"}},
-                                  {"manager", {"m"}}, {"groups", {"Contractors"}}});
+  const Claims base = MakeClaims({{"picture", {"https://x.io/a.png"}},
+                                  {"team", {"t1"}},
+                                  {"manager", {"m"}},
+                                  {"groups", {"Contractors"}}});
   Mapping m = rs.Apply(base);
   BOOST_TEST(WorkerJson(m) == R"({"team":"none","manager":"m"})");
   BOOST_TEST(ExplainJson(m).find(R"({"attr":"image_url","event":"when","rule":"$.when[0]",)"
@@ -133,8 +135,8 @@ BOOST_AUTO_TEST_CASE(deny_refuses_with_the_rules_message) {
   RuleSet rs = MustLoad(R"J({"version":1,"extends":"flex",
     "when":[{"if":"!Arrays.contains(user.groups, 'Flex Users')",
              "deny":"Only members of Flex Users may sign in to Flex"}]})J");
-  const Claims outsider = MakeClaims({{"roles", {"agent"}}, {"displayName", {"X Y"}},
-                                      {"groups", {"Everyone"}}});
+  const Claims outsider =
+      MakeClaims({{"roles", {"agent"}}, {"displayName", {"X Y"}}, {"groups", {"Everyone"}}});
   Mapping m = rs.Apply(outsider);
   BOOST_TEST(m.status.code() == "rules.denied");
   BOOST_TEST(m.status.message() == "Only members of Flex Users may sign in to Flex");
@@ -158,7 +160,8 @@ BOOST_AUTO_TEST_CASE(deny_refuses_with_the_rules_message) {
       "when":[{"if":"true","deny":["x"]}]})") == "rules.schema");
   std::string path;
   BOOST_TEST(LoadCode(R"({"version":1,"attributes":{"a":{"from":"a"}},
-      "when":[{"if":"true","deny":"no","set":{"a":"x"}}]})", &path) == "rules.schema");
+      "when":[{"if":"true","deny":"no","set":{"a":"x"}}]})",
+                      &path) == "rules.schema");
   BOOST_TEST(path == "$.when[0].deny");
 }
 
@@ -182,24 +185,28 @@ BOOST_AUTO_TEST_CASE(value_counts) {
   BOOST_TEST(Worker(split, MakeClaims({{"g", {"a;a;b"}}})) == R"({"g":["a","b"]})");
   std::string path;
   BOOST_TEST(LoadCode(R"({"version":1,"attributes":{"g":{"from":"g","multi":true,
-      "min_values":3,"max_values":2}}})", &path) == "rules.schema");
+      "min_values":3,"max_values":2}}})",
+                      &path) == "rules.schema");
   BOOST_TEST(path == "$.attributes.g.min_values");
   BOOST_TEST(LoadCode(R"({"version":1,"attributes":{"g":{"from":"g","min_values":2}}})") ==
              "rules.schema");
   for (const char* bad : {"-1", "1.5", "\"2\"", "1001", "true"}) {
     BOOST_TEST(LoadCode(std::string(R"({"version":1,"attributes":{"g":{"from":"g","multi":true,
-        "max_values":)") + bad + "}}}") == "rules.schema", bad);
+        "max_values":)") +
+                        bad + "}}}") == "rules.schema",
+               bad);
   }
 }
 
 BOOST_AUTO_TEST_CASE(format_url) {
   RuleSet rs = MustLoad(R"({"version":1,"attributes":{
       "image_url":{"from":"picture","format":"url"}}})");
-  for (const char* good : {"https://cdn.example.com/u/1.png", "http://example.com",
-                           "HTTPS://EXAMPLE.COM/A.PNG?s=64#x", "https://[2001:db8::1]:8443/a",
-                           "https://intranet:8080/p.jpg"}) {
+  for (const char* good :
+       {"https://cdn.example.com/u/1.png", "http://example.com", "HTTPS://EXAMPLE.COM/A.PNG?s=64#x",
+        "https://[2001:db8::1]:8443/a", "https://intranet:8080/p.jpg"}) {
     BOOST_TEST(Worker(rs, MakeClaims({{"picture", {good}}})) ==
-               std::string(R"({"image_url":")") + good + "\"}", good);
+                   std::string(R"({"image_url":")") + good + "\"}",
+               good);
   }
   for (const char* bad : {"javascript:alert(1)", "data:image/png;base64,AAAA", "/avatar.png",
                           "https://", "https:///x", "https://user@evil.example/a.png",
@@ -215,7 +222,8 @@ BOOST_AUTO_TEST_CASE(format_url) {
              "rules.schema");
   // The flex profile's image_url drops what is not an http(s) URL.
   RuleSet flex = *LoadProfile("flex");
-  BOOST_TEST(flex.Apply(MakeClaims({{"roles", {"agent"}}, {"displayName", {"X"}},
+  BOOST_TEST(flex.Apply(MakeClaims({{"roles", {"agent"}},
+                                    {"displayName", {"X"}},
                                     {"image_url", {"javascript:alert(1)"}}}))
                  .Find("image_url") == nullptr);
 }

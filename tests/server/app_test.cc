@@ -41,9 +41,8 @@ BOOST_AUTO_TEST_CASE(health_metrics_and_unknown_routes) {
   BOOST_TEST(get_acs.code == "input.method_not_allowed");
   BOOST_TEST(get_acs.headers["Allow"] == "POST");
   // F13: a repeated SAMLResponse (or RelayState) field is refused, never "the first one wins".
-  for (const std::string& body :
-       {"SAMLResponse=" + response + "&SAMLResponse=" + response,
-        "SAMLResponse=" + response + "&RelayState=a&RelayState=b"}) {
+  for (const std::string& body : {"SAMLResponse=" + response + "&SAMLResponse=" + response,
+                                  "SAMLResponse=" + response + "&RelayState=a&RelayState=b"}) {
     HttpResponse twice = f.app().Handle(PostForm("/saml/acme-flex/acs", body));
     BOOST_TEST(twice.status == 400);
     BOOST_TEST(twice.code == "input.bad_request");

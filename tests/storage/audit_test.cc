@@ -184,9 +184,9 @@ BOOST_AUTO_TEST_CASE(migration_from_v2_keeps_the_chain_and_covers_new_actors) {
     prev = e.hash;
     const AuditRecord& r = e.record;
     sql += "INSERT INTO audit VALUES(" + std::to_string(e.id) + ", '" + e.time + "', '" +
-           r.connection + "', '" + r.event + "', '" + r.decision + "', '" + r.error_code +
-           "', '" + r.subject + "', '" + r.assertion_id + "', '" + r.issuer + "', '', '" +
-           r.detail + "', '" + e.prev_hash + "', '" + e.hash + "');";
+           r.connection + "', '" + r.event + "', '" + r.decision + "', '" + r.error_code + "', '" +
+           r.subject + "', '" + r.assertion_id + "', '" + r.issuer + "', '', '" + r.detail +
+           "', '" + e.prev_hash + "', '" + e.hash + "');";
   }
   sql += "INSERT INTO audit_head VALUES(1, 3, '" + prev + "'); PRAGMA user_version = 2;";
   RawExec(path, sql);
@@ -289,8 +289,7 @@ BOOST_AUTO_TEST_CASE(tampering_is_caught_and_the_row_named) {
        6, "prev_hash"},
       {"drop head", "DELETE FROM audit_head", 6, "audit_head"},
       {"edit actor", "UPDATE audit SET actor = 'cli:root' WHERE id = 2", 2, "edited"},
-      {"downgrade format", "UPDATE audit SET format = 1, actor = 'idp' WHERE id = 3", 3,
-       "format"},
+      {"downgrade format", "UPDATE audit SET format = 1, actor = 'idp' WHERE id = 3", 3, "format"},
       {"unknown format", "UPDATE audit SET format = 3 WHERE id = 4", 4, "format"},
   };
   for (const Tamper& c : cases) {
@@ -314,11 +313,13 @@ BOOST_AUTO_TEST_CASE(list_filters_combine) {
   Result<Txn> txn = Txn::BeginImmediate(db);
   BOOST_REQUIRE(txn.ok());
   BOOST_REQUIRE(internal::AppendAuditAt(*txn, Rec("alice"), At("2026-01-01T10:00:00Z")).ok());
-  BOOST_REQUIRE(internal::AppendAuditAt(*txn, Rec("bob", "rejected"), At("2026-01-02T10:00:00Z")).ok());
-  BOOST_REQUIRE(internal::AppendAuditAt(*txn, Rec("alice", "accepted", "beta"), At("2026-01-03")).ok());
   BOOST_REQUIRE(
-      internal::AppendAuditAt(*txn, Rec("alice", "applied", "acme", "user.disable"),
-                              At("2026-01-04")).ok());
+      internal::AppendAuditAt(*txn, Rec("bob", "rejected"), At("2026-01-02T10:00:00Z")).ok());
+  BOOST_REQUIRE(
+      internal::AppendAuditAt(*txn, Rec("alice", "accepted", "beta"), At("2026-01-03")).ok());
+  BOOST_REQUIRE(internal::AppendAuditAt(*txn, Rec("alice", "applied", "acme", "user.disable"),
+                                        At("2026-01-04"))
+                    .ok());
   BOOST_REQUIRE(txn->Commit().ok());
   auto ids = [&](const AuditFilter& f) {
     Result<std::vector<AuditEntry>> rows = ListAudit(db, f);

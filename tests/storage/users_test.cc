@@ -108,12 +108,14 @@ BOOST_AUTO_TEST_CASE(admin_add_disable_enable_grant_revoke_are_audited) {
   BOOST_TEST(MustFind(db, "bob").last_login.empty());
   BOOST_TEST(AdminAddUser(db, bob, T0(), "cli:test").status().code() == "provisioning.user_exists");
 
-  BOOST_REQUIRE(AdminSetUserStatus(db, "acme", "bob", UserStatus::kDisabled, T0(), "cli:test").ok());
+  BOOST_REQUIRE(
+      AdminSetUserStatus(db, "acme", "bob", UserStatus::kDisabled, T0(), "cli:test").ok());
   BOOST_TEST((MustFind(db, "bob").status == UserStatus::kDisabled));
   BOOST_REQUIRE(AdminSetUserStatus(db, "acme", "bob", UserStatus::kActive, T0(), "cli:test").ok());
   BOOST_TEST((MustFind(db, "bob").status == UserStatus::kActive));
-  BOOST_TEST(AdminSetUserStatus(db, "acme", "carol", UserStatus::kActive, T0(), "cli:test").status().code() ==
-             "storage.not_found");
+  BOOST_TEST(AdminSetUserStatus(db, "acme", "carol", UserStatus::kActive, T0(), "cli:test")
+                 .status()
+                 .code() == "storage.not_found");
 
   BOOST_TEST(*AdminGrantPermission(db, "acme", "bob", "supervisor", T0(), "cli:test"));
   BOOST_TEST(!*AdminGrantPermission(db, "acme", "bob", "supervisor", T0(), "cli:test"));  // no-op
@@ -140,11 +142,16 @@ BOOST_AUTO_TEST_CASE(admin_add_disable_enable_grant_revoke_are_audited) {
 BOOST_AUTO_TEST_CASE(admin_rows_name_the_actor_keep_arrays_and_skip_no_ops) {
   TempDir dir;
   Db db = OpenDb(dir);
-  NewUser bob{"acme", "bob", "bob@acme.com", {{"roles", {"a", "b"}}}, {"agent", "owner"},
-              UserOrigin::kAdmin, false};
+  NewUser bob{"acme",
+              "bob",
+              "bob@acme.com",
+              {{"roles", {"a", "b"}}},
+              {"agent", "owner"},
+              UserOrigin::kAdmin,
+              false};
   BOOST_REQUIRE(AdminAddUser(db, bob, T0(), "cli:alice").ok());
-  Result<bool> changed = AdminSetUserStatus(db, "acme", "bob", UserStatus::kDisabled, T0(),
-                                            "cli:alice");
+  Result<bool> changed =
+      AdminSetUserStatus(db, "acme", "bob", UserStatus::kDisabled, T0(), "cli:alice");
   BOOST_REQUIRE(changed.ok());
   BOOST_TEST(*changed);
   // Disabling a disabled account changes nothing and writes no second row.
@@ -217,11 +224,14 @@ BOOST_AUTO_TEST_CASE(one_email_is_one_active_account_per_connection) {
   no_email.email = "";
   BOOST_TEST(AdminAddUser(db, no_email, T0(), "cli:test").ok());
   // A disabled account frees its email; enabling it again is then refused.
-  BOOST_REQUIRE(AdminSetUserStatus(db, "acme", "walt@acme.example", UserStatus::kDisabled,
-                                   T0(), "cli:test").ok());
+  BOOST_REQUIRE(
+      AdminSetUserStatus(db, "acme", "walt@acme.example", UserStatus::kDisabled, T0(), "cli:test")
+          .ok());
   BOOST_TEST(AdminAddUser(db, upper, T0(), "cli:test").ok());
-  BOOST_TEST(AdminSetUserStatus(db, "acme", "walt@acme.example", UserStatus::kActive, T0(), "cli:test")
-                 .status().code() == "provisioning.email_in_use");
+  BOOST_TEST(
+      AdminSetUserStatus(db, "acme", "walt@acme.example", UserStatus::kActive, T0(), "cli:test")
+          .status()
+          .code() == "provisioning.email_in_use");
   // An email change onto another active account's email is refused; keeping one's own is fine.
   const User carol_id = [&] {
     NewUser carol{"acme", "carol", "carol@acme.example", {}, {}, UserOrigin::kJit, false};
@@ -253,8 +263,9 @@ BOOST_AUTO_TEST_CASE(permissions_are_names_without_spaces) {
   }
   NewUser bob{"acme", "bob", "", {}, {"agent"}, UserOrigin::kAdmin, false};
   BOOST_REQUIRE(AdminAddUser(db, bob, T0(), "cli:test").ok());
-  BOOST_TEST(AdminGrantPermission(db, "acme", "bob", "super visor", T0(), "cli:test").status().code() ==
-             "storage.invalid_argument");
+  BOOST_TEST(
+      AdminGrantPermission(db, "acme", "bob", "super visor", T0(), "cli:test").status().code() ==
+      "storage.invalid_argument");
   BOOST_TEST(ScalarInt(db, "SELECT count(*) FROM users") == 1);
 }
 

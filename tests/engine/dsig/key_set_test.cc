@@ -1,5 +1,6 @@
-#include <boost/test/unit_test.hpp>
+#include "engine/dsig/key_set.h"
 
+#include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
@@ -7,7 +8,6 @@
 #include <string>
 
 #include "base/base64.h"
-#include "engine/dsig/key_set.h"
 
 namespace cg = claimgate;
 
@@ -60,8 +60,9 @@ BOOST_AUTO_TEST_CASE(refuses_weak_unreadable_and_empty_sources_with_codes) {
                  .code() == "signature.no_keys");
   BOOST_TEST(keys.AddPem("-----BEGIN CERTIFICATE-----\nAAAA\n", "open.pem", {}).code() ==
              "signature.no_keys");
-  BOOST_TEST(keys.AddPem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", "k.pem", {})
-                 .code() == "signature.no_keys");  // a private key is no trust anchor
+  BOOST_TEST(
+      keys.AddPem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", "k.pem", {})
+          .code() == "signature.no_keys");  // a private key is no trust anchor
   BOOST_TEST(keys.empty());
 }
 

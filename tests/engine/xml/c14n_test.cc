@@ -2,10 +2,9 @@
 // (xmlC14NDocDumpMemory, XML_C14N_EXCLUSIVE_1_0, subtree node-set as xmlsec1 builds it).
 #include "engine/xml/c14n.h"
 
+#include <boost/test/unit_test.hpp>
 #include <string>
 #include <vector>
-
-#include <boost/test/unit_test.hpp>
 
 #include "engine/xml/document.h"
 

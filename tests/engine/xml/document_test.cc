@@ -1,9 +1,8 @@
 // Document::Parse: every xml.* rejection with the exact code, and the pugixml traps of
 // SECURITY.md §4.2.
-#include <boost/test/unit_test.hpp>
-
 #include "engine/xml/document.h"
 
+#include <boost/test/unit_test.hpp>
 #include <string>
 #include <vector>
 

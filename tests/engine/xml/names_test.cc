@@ -1,7 +1,6 @@
 // Namespace-aware reading and whole-text extraction (DR11, DR12, SECURITY.md §4.2 trap 1).
-#include <string>
-
 #include <boost/test/unit_test.hpp>
+#include <string>
 
 #include "engine/xml/document.h"
 

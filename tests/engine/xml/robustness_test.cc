@@ -1,10 +1,9 @@
 // Hostile-input robustness: deterministic random mutations of SAML-shaped documents must never
 // crash, hang or yield empty canonical output; whatever parses must canonicalize totally.
+#include <boost/test/unit_test.hpp>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <boost/test/unit_test.hpp>
 
 #include "engine/xml/c14n.h"
 #include "engine/xml/document.h"
