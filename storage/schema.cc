@@ -1,6 +1,6 @@
-// Schema v4 (DESIGN.md "Storage"): v1, the browser binding of pending requests (v2), the
-// hand-off codes (v3), the audit actor and hash format (v4). Times are ISO-8601 UTC text with
-// microseconds
+// Schema v5 (DESIGN.md "Storage"): v1, the browser binding of pending requests (v2), the
+// hand-off codes (v3), the audit actor and hash format (v4), the email index (v5). Times are
+// ISO-8601 UTC text with microseconds
 // ("2026-11-23T20:27:07.000000Z", fixed width, so text order is time order), except expiry
 // columns, which are integer microseconds since the Unix epoch for cheap comparisons.
 #include "storage/schema.h"
@@ -109,9 +109,15 @@ ALTER TABLE audit ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
 UPDATE audit SET actor = 'idp' WHERE event = 'login';
 )sql";
 
+// Version 5: the "one active account per email" check (storage/users.cc CheckEmailFree) runs on
+// every login; without this index it scanned all of the connection's users.
+constexpr const char* kSchemaV5 = R"sql(
+CREATE INDEX IF NOT EXISTS users_by_email ON users(connection, lower(email));
+)sql";
+
 // Steps indexed by the version they produce: kMigrations[0] turns 0 into 1. Never edit a
 // shipped step; add one.
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
 Status TooNew(int found) {

@@ -9,7 +9,7 @@ namespace claimgate::storage {
 class Db;
 
 // The newest schema version this binary knows. Version 0 is an empty database.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Brings the database to kSchemaVersion, one step per version, each step in one BEGIN IMMEDIATE
 // transaction (so concurrent first opens migrate once). A database whose user_version is above

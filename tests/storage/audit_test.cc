@@ -6,6 +6,7 @@
 #include "base/civil_time.h"
 #include "crypto/hash.h"
 #include "storage/audit_internal.h"
+#include "storage/schema.h"
 #include "tests/storage/test_util.h"
 
 namespace claimgate::storage {
@@ -191,8 +192,8 @@ BOOST_AUTO_TEST_CASE(migration_from_v2_keeps_the_chain_and_covers_new_actors) {
   sql += "INSERT INTO audit_head VALUES(1, 3, '" + prev + "'); PRAGMA user_version = 2;";
   RawExec(path, sql);
 
-  Db db = OpenDb(dir, {});  // migrates 2 → 4
-  BOOST_TEST(ScalarInt(db, "PRAGMA user_version") == 4);
+  Db db = OpenDb(dir, {});  // migrates 2 → 5
+  BOOST_TEST(ScalarInt(db, "PRAGMA user_version") == kSchemaVersion);
   BOOST_TEST(ScalarText(db, "SELECT group_concat(actor || '/' || format) FROM audit") ==
              "idp/1,unknown/1,idp/1");
   AuditVerification v = Verify(db);

@@ -172,7 +172,7 @@ BOOST_AUTO_TEST_CASE(version_2_database_migrates_in_place) {
   Result<Db> db = Db::Open(dir.File("test.db"));
   BOOST_REQUIRE_MESSAGE(db.ok(), db.status().message());
   BOOST_TEST(ScalarInt(*db, "PRAGMA user_version") == kSchemaVersion);
-  BOOST_TEST(kSchemaVersion == 4);
+  BOOST_TEST(kSchemaVersion == 5);
   BOOST_TEST(ScalarInt(*db, "SELECT count(*) FROM sqlite_master WHERE name = 'handoff_codes'") ==
              1);
   BOOST_TEST(ScalarInt(*db, "SELECT count(*) FROM pending_requests WHERE request_id = '_kept'") ==
